@@ -1,0 +1,45 @@
+"""Sessions: generate (main job), tests (whole suite), lint, spec, drift, bench. See README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+EXTRAS = PYPROJECT["project"]["optional-dependencies"]
+RUNTIME = PYPROJECT["project"]["dependencies"]
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Fetch the vendor document, normalize it, regenerate generated/ (offline: pinned copy, with a warning)."""
+    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.run("python", "scripts/generate.py", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy --strict on the overlay, the scripts and the noxfile."""
+    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["test"], "mypy==2.4.1", "types-PyYAML")
+    session.install("-e", ".", "--no-deps")
+    session.run("ruff", "check", "overlay", "scripts", "tests", "noxfile.py")
+    session.run("ruff", "format", "--check", "overlay", "scripts", "tests", "noxfile.py")
+    session.run("mypy", "overlay/dimescheduler_openapi", "scripts/specpipe", "scripts/generate.py")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole suite: lint, then pytest (local servers on 127.0.0.1, Prism from scripts/package-lock.json)."""
+    lint(session)
+    session.run(
+        "python",
+        "-c",
+        "import sys; sys.path.insert(0, 'scripts'); from specpipe.node import ensure_node_tools; ensure_node_tools()",
+    )
+    session.run("pytest", *session.posargs)
