@@ -233,6 +233,9 @@ def build_components(schemas: Json, read_entities: set[str]) -> tuple[Json, dict
     for name in entities:
         entity = schemas[name]
         fields = entity.get("fields", [])
+        if name == "ImportRequest":
+            # Every documented /import example and both vendor SDKs send the PascalCase names.
+            fields = [dict(f, name=f["aliases"][0]) for f in fields]
         candidates = [dict(c, verified=False) for c in entity.get("candidate_fields", [])]
         create_required = required_for(fields, "create")
         schema = object_schema(
@@ -402,8 +405,19 @@ def ref(name: str) -> Json:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def json_content(schema: Json, media_types: tuple[str, ...]) -> Json:
-    return {media: {"schema": schema} for media in media_types}
+def json_content(schema: Json, media_types: tuple[str, ...], example: Any = None) -> Json:
+    media: Json = {"schema": schema}
+    if example is not None:
+        media["example"] = example
+    return {name: dict(media) for name in media_types}
+
+
+# What a successful write answers (mock servers serve it instead of inventing a statusCode).
+MUTATION_EXAMPLE = {
+    "content": json.dumps({"Success": True, "Message": "Import successful", "Status": 200, "Phrase": None}),
+    "contentType": "application/json",
+    "statusCode": 200,
+}
 
 
 def query_parameter(q: Json) -> Json:
@@ -437,7 +451,7 @@ def success_response(op: Json, read_model: dict[str, str], body_entity: str | No
     if text.startswith("import result envelope") or path in ("/message", "/user"):
         return {
             "description": "The write envelope; check its statusCode too.",
-            "content": json_content(ref("MutationResponse"), JSON_RESPONSE_TYPES),
+            "content": json_content(ref("MutationResponse"), JSON_RESPONSE_TYPES, MUTATION_EXAMPLE),
         }
     if path == "/notification" and method == "GET":
         return {

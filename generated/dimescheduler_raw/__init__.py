@@ -2,9 +2,27 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 """A client library for accessing Dime.Scheduler API"""
 
-from .client import AuthenticatedClient, Client
+# Lazy (PEP 562): importing a model or an endpoint module must not import httpx through .client.
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import client  # noqa: PLC0415
+
+        value = getattr(client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

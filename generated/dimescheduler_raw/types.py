@@ -2,7 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 """Contains some shared types for properties"""
 
-from collections.abc import Mapping, MutableMapping
+import datetime
+import importlib
+from collections.abc import Callable, Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
@@ -15,6 +17,28 @@ class Unset:
 
 
 UNSET: Unset = Unset()
+
+
+def parse_datetime_fallback(value: str) -> datetime.datetime:
+    """Parse an ISO 8601 date-time that `datetime.datetime.fromisoformat` rejected (models try that first).
+
+    dateutil accepts a few more forms; it is imported only when such a value turns up. Raises ValueError.
+    """
+    # Imported by name so that type checkers need no dateutil stubs.
+    isoparse: Callable[[str], datetime.datetime] = importlib.import_module("dateutil.parser").isoparse
+    try:
+        return isoparse(value)
+    except OverflowError as exc:
+        raise ValueError(f"date-time out of range: {value!r}") from exc
+
+
+def parse_datetime_or_keep(value: str) -> datetime.datetime | str:
+    """Like parse_datetime_fallback, but an unparseable value comes back unchanged (for nullable unions)."""
+    try:
+        return parse_datetime_fallback(value)
+    except ValueError:
+        return value
+
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

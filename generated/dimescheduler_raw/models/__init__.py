@@ -2,147 +2,157 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 """Contains all the data models used in inputs/outputs"""
 
-from .action_uri import ActionUri
-from .action_uri_delete import ActionUriDelete
-from .action_uri_list_item import ActionUriListItem
-from .appointment import Appointment
-from .appointment_category import AppointmentCategory
-from .appointment_category_list_item import AppointmentCategoryListItem
-from .appointment_container import AppointmentContainer
-from .appointment_container_list_item import AppointmentContainerListItem
-from .appointment_content import AppointmentContent
-from .appointment_content_list_item import AppointmentContentListItem
-from .appointment_delete import AppointmentDelete
-from .appointment_dependency import AppointmentDependency
-from .appointment_field import AppointmentField
-from .appointment_field_value import AppointmentFieldValue
-from .appointment_field_value_list_item import AppointmentFieldValueListItem
-from .appointment_importance import AppointmentImportance
-from .appointment_importance_list_item import AppointmentImportanceListItem
-from .appointment_list_item import AppointmentListItem
-from .appointment_locked import AppointmentLocked
-from .appointment_locked_list_item import AppointmentLockedListItem
-from .appointment_map import AppointmentMap
-from .appointment_planning_quantity import AppointmentPlanningQuantity
-from .appointment_planning_quantity_list_item import AppointmentPlanningQuantityListItem
-from .appointment_time_marker import AppointmentTimeMarker
-from .appointment_time_marker_list_item import AppointmentTimeMarkerListItem
-from .appointment_uri import AppointmentUri
-from .appointment_uri_delete import AppointmentUriDelete
-from .appointment_uri_list_item import AppointmentUriListItem
-from .assignment import Assignment
-from .assignment_list_item import AssignmentListItem
-from .calendar import Calendar
-from .calendar_list_item import CalendarListItem
-from .caption import Caption
-from .caption_context import CaptionContext
-from .caption_delete import CaptionDelete
-from .caption_list_item import CaptionListItem
-from .category import Category
-from .category_delete import CategoryDelete
-from .category_list_item import CategoryListItem
-from .connector import Connector
-from .connector_api_type import ConnectorApiType
-from .connector_auth_type import ConnectorAuthType
-from .connector_delete import ConnectorDelete
-from .connector_type import ConnectorType
-from .container import Container
-from .container_delete import ContainerDelete
-from .container_list_item import ContainerListItem
-from .crud import Crud
-from .error_body import ErrorBody
-from .exchange_appointment import ExchangeAppointment
-from .exchange_sensitivity import ExchangeSensitivity
-from .exchange_show_as import ExchangeShowAs
-from .filter_group import FilterGroup
-from .filter_group_delete import FilterGroupDelete
-from .filter_group_list_item import FilterGroupListItem
-from .filter_value import FilterValue
-from .filter_value_list_item import FilterValueListItem
-from .geocode import Geocode
-from .geocode_result import GeocodeResult
-from .http_request_type import HttpRequestType
-from .import_request import ImportRequest
-from .import_setup import ImportSetup
-from .importance import Importance
-from .job import Job
-from .job_delete import JobDelete
-from .job_list_item import JobListItem
-from .login_type import LoginType
-from .message import Message
-from .mutation_content import MutationContent
-from .mutation_response import MutationResponse
-from .notification import Notification
-from .notification_delete import NotificationDelete
-from .notification_page import NotificationPage
-from .notification_type import NotificationType
-from .optimization_daily_route_request import OptimizationDailyRouteRequest
-from .optimization_field_service_request import OptimizationFieldServiceRequest
-from .optimization_professional_services_request import (
-    OptimizationProfessionalServicesRequest,
-)
-from .optimization_result import OptimizationResult
-from .pin import Pin
-from .pin_delete import PinDelete
-from .pin_list_item import PinListItem
-from .project_member import ProjectMember
-from .recommendation_request import RecommendationRequest
-from .recommendation_request_location import RecommendationRequestLocation
-from .recommendation_request_options import RecommendationRequestOptions
-from .recommendation_response import RecommendationResponse
-from .recommendation_scorers import RecommendationScorers
-from .recommendation_slot import RecommendationSlot
-from .recurring_appointment_request import RecurringAppointmentRequest
-from .resource import Resource
-from .resource_calendar import ResourceCalendar
-from .resource_calendar_delete import ResourceCalendarDelete
-from .resource_calendar_list_item import ResourceCalendarListItem
-from .resource_capacity import ResourceCapacity
-from .resource_capacity_list_item import ResourceCapacityListItem
-from .resource_certificate import ResourceCertificate
-from .resource_certificate_delete import ResourceCertificateDelete
-from .resource_certificate_list_item import ResourceCertificateListItem
-from .resource_filter_value import ResourceFilterValue
-from .resource_filter_value_delete import ResourceFilterValueDelete
-from .resource_filter_value_list_item import ResourceFilterValueListItem
-from .resource_gps_tracking import ResourceGpsTracking
-from .resource_gps_tracking_list_item import ResourceGpsTrackingListItem
-from .resource_list_item import ResourceListItem
-from .resource_type import ResourceType
-from .resource_type_list_item import ResourceTypeListItem
-from .resource_uri import ResourceUri
-from .resource_uri_delete import ResourceUriDelete
-from .resource_uri_list_item import ResourceUriListItem
-from .scheduling_mode import SchedulingMode
-from .severity import Severity
-from .tag import Tag
-from .task import Task
-from .task_assignment import TaskAssignment
-from .task_budget_entry import TaskBudgetEntry
-from .task_container import TaskContainer
-from .task_container_delete import TaskContainerDelete
-from .task_container_list_item import TaskContainerListItem
-from .task_delete import TaskDelete
-from .task_dependency import TaskDependency
-from .task_filter_value import TaskFilterValue
-from .task_filter_value_delete import TaskFilterValueDelete
-from .task_filter_value_list_item import TaskFilterValueListItem
-from .task_list_item import TaskListItem
-from .task_locked import TaskLocked
-from .task_locked_list_item import TaskLockedListItem
-from .task_type import TaskType
-from .task_uri import TaskUri
-from .task_uri_delete import TaskUriDelete
-from .task_uri_list_item import TaskUriListItem
-from .time_entry import TimeEntry
-from .time_marker import TimeMarker
-from .time_marker_delete import TimeMarkerDelete
-from .time_marker_list_item import TimeMarkerListItem
-from .time_session import TimeSession
-from .token_request import TokenRequest
-from .token_response import TokenResponse
-from .uri_type import UriType
-from .user import User
+from __future__ import annotations
+
+# Lazy (PEP 562): importing one model must not import all of them. Type checkers read the
+# TYPE_CHECKING imports; at run time __getattr__ imports a model's module on first access.
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .action_uri import ActionUri
+    from .action_uri_delete import ActionUriDelete
+    from .action_uri_list_item import ActionUriListItem
+    from .appointment import Appointment
+    from .appointment_category import AppointmentCategory
+    from .appointment_category_list_item import AppointmentCategoryListItem
+    from .appointment_container import AppointmentContainer
+    from .appointment_container_list_item import AppointmentContainerListItem
+    from .appointment_content import AppointmentContent
+    from .appointment_content_list_item import AppointmentContentListItem
+    from .appointment_delete import AppointmentDelete
+    from .appointment_dependency import AppointmentDependency
+    from .appointment_field import AppointmentField
+    from .appointment_field_value import AppointmentFieldValue
+    from .appointment_field_value_list_item import AppointmentFieldValueListItem
+    from .appointment_importance import AppointmentImportance
+    from .appointment_importance_list_item import AppointmentImportanceListItem
+    from .appointment_list_item import AppointmentListItem
+    from .appointment_locked import AppointmentLocked
+    from .appointment_locked_list_item import AppointmentLockedListItem
+    from .appointment_map import AppointmentMap
+    from .appointment_planning_quantity import AppointmentPlanningQuantity
+    from .appointment_planning_quantity_list_item import (
+        AppointmentPlanningQuantityListItem,
+    )
+    from .appointment_time_marker import AppointmentTimeMarker
+    from .appointment_time_marker_list_item import AppointmentTimeMarkerListItem
+    from .appointment_uri import AppointmentUri
+    from .appointment_uri_delete import AppointmentUriDelete
+    from .appointment_uri_list_item import AppointmentUriListItem
+    from .assignment import Assignment
+    from .assignment_list_item import AssignmentListItem
+    from .calendar import Calendar
+    from .calendar_list_item import CalendarListItem
+    from .caption import Caption
+    from .caption_context import CaptionContext
+    from .caption_delete import CaptionDelete
+    from .caption_list_item import CaptionListItem
+    from .category import Category
+    from .category_delete import CategoryDelete
+    from .category_list_item import CategoryListItem
+    from .connector import Connector
+    from .connector_api_type import ConnectorApiType
+    from .connector_auth_type import ConnectorAuthType
+    from .connector_delete import ConnectorDelete
+    from .connector_type import ConnectorType
+    from .container import Container
+    from .container_delete import ContainerDelete
+    from .container_list_item import ContainerListItem
+    from .crud import Crud
+    from .error_body import ErrorBody
+    from .exchange_appointment import ExchangeAppointment
+    from .exchange_sensitivity import ExchangeSensitivity
+    from .exchange_show_as import ExchangeShowAs
+    from .filter_group import FilterGroup
+    from .filter_group_delete import FilterGroupDelete
+    from .filter_group_list_item import FilterGroupListItem
+    from .filter_value import FilterValue
+    from .filter_value_list_item import FilterValueListItem
+    from .geocode import Geocode
+    from .geocode_result import GeocodeResult
+    from .http_request_type import HttpRequestType
+    from .import_request import ImportRequest
+    from .import_setup import ImportSetup
+    from .importance import Importance
+    from .job import Job
+    from .job_delete import JobDelete
+    from .job_list_item import JobListItem
+    from .login_type import LoginType
+    from .message import Message
+    from .mutation_content import MutationContent
+    from .mutation_response import MutationResponse
+    from .notification import Notification
+    from .notification_delete import NotificationDelete
+    from .notification_page import NotificationPage
+    from .notification_type import NotificationType
+    from .optimization_daily_route_request import OptimizationDailyRouteRequest
+    from .optimization_field_service_request import OptimizationFieldServiceRequest
+    from .optimization_professional_services_request import (
+        OptimizationProfessionalServicesRequest,
+    )
+    from .optimization_result import OptimizationResult
+    from .pin import Pin
+    from .pin_delete import PinDelete
+    from .pin_list_item import PinListItem
+    from .project_member import ProjectMember
+    from .recommendation_request import RecommendationRequest
+    from .recommendation_request_location import RecommendationRequestLocation
+    from .recommendation_request_options import RecommendationRequestOptions
+    from .recommendation_response import RecommendationResponse
+    from .recommendation_scorers import RecommendationScorers
+    from .recommendation_slot import RecommendationSlot
+    from .recurring_appointment_request import RecurringAppointmentRequest
+    from .resource import Resource
+    from .resource_calendar import ResourceCalendar
+    from .resource_calendar_delete import ResourceCalendarDelete
+    from .resource_calendar_list_item import ResourceCalendarListItem
+    from .resource_capacity import ResourceCapacity
+    from .resource_capacity_list_item import ResourceCapacityListItem
+    from .resource_certificate import ResourceCertificate
+    from .resource_certificate_delete import ResourceCertificateDelete
+    from .resource_certificate_list_item import ResourceCertificateListItem
+    from .resource_filter_value import ResourceFilterValue
+    from .resource_filter_value_delete import ResourceFilterValueDelete
+    from .resource_filter_value_list_item import ResourceFilterValueListItem
+    from .resource_gps_tracking import ResourceGpsTracking
+    from .resource_gps_tracking_list_item import ResourceGpsTrackingListItem
+    from .resource_list_item import ResourceListItem
+    from .resource_type import ResourceType
+    from .resource_type_list_item import ResourceTypeListItem
+    from .resource_uri import ResourceUri
+    from .resource_uri_delete import ResourceUriDelete
+    from .resource_uri_list_item import ResourceUriListItem
+    from .scheduling_mode import SchedulingMode
+    from .severity import Severity
+    from .tag import Tag
+    from .task import Task
+    from .task_assignment import TaskAssignment
+    from .task_budget_entry import TaskBudgetEntry
+    from .task_container import TaskContainer
+    from .task_container_delete import TaskContainerDelete
+    from .task_container_list_item import TaskContainerListItem
+    from .task_delete import TaskDelete
+    from .task_dependency import TaskDependency
+    from .task_filter_value import TaskFilterValue
+    from .task_filter_value_delete import TaskFilterValueDelete
+    from .task_filter_value_list_item import TaskFilterValueListItem
+    from .task_list_item import TaskListItem
+    from .task_locked import TaskLocked
+    from .task_locked_list_item import TaskLockedListItem
+    from .task_type import TaskType
+    from .task_uri import TaskUri
+    from .task_uri_delete import TaskUriDelete
+    from .task_uri_list_item import TaskUriListItem
+    from .time_entry import TimeEntry
+    from .time_marker import TimeMarker
+    from .time_marker_delete import TimeMarkerDelete
+    from .time_marker_list_item import TimeMarkerListItem
+    from .time_session import TimeSession
+    from .token_request import TokenRequest
+    from .token_response import TokenResponse
+    from .uri_type import UriType
+    from .user import User
 
 __all__ = (
     "ActionUri",
@@ -285,3 +295,159 @@ __all__ = (
     "UriType",
     "User",
 )
+
+_MODULE_OF = {
+    "ActionUri": "action_uri",
+    "ActionUriDelete": "action_uri_delete",
+    "ActionUriListItem": "action_uri_list_item",
+    "Appointment": "appointment",
+    "AppointmentCategory": "appointment_category",
+    "AppointmentCategoryListItem": "appointment_category_list_item",
+    "AppointmentContainer": "appointment_container",
+    "AppointmentContainerListItem": "appointment_container_list_item",
+    "AppointmentContent": "appointment_content",
+    "AppointmentContentListItem": "appointment_content_list_item",
+    "AppointmentDelete": "appointment_delete",
+    "AppointmentDependency": "appointment_dependency",
+    "AppointmentField": "appointment_field",
+    "AppointmentFieldValue": "appointment_field_value",
+    "AppointmentFieldValueListItem": "appointment_field_value_list_item",
+    "AppointmentImportance": "appointment_importance",
+    "AppointmentImportanceListItem": "appointment_importance_list_item",
+    "AppointmentListItem": "appointment_list_item",
+    "AppointmentLocked": "appointment_locked",
+    "AppointmentLockedListItem": "appointment_locked_list_item",
+    "AppointmentMap": "appointment_map",
+    "AppointmentPlanningQuantity": "appointment_planning_quantity",
+    "AppointmentPlanningQuantityListItem": "appointment_planning_quantity_list_item",
+    "AppointmentTimeMarker": "appointment_time_marker",
+    "AppointmentTimeMarkerListItem": "appointment_time_marker_list_item",
+    "AppointmentUri": "appointment_uri",
+    "AppointmentUriDelete": "appointment_uri_delete",
+    "AppointmentUriListItem": "appointment_uri_list_item",
+    "Assignment": "assignment",
+    "AssignmentListItem": "assignment_list_item",
+    "Calendar": "calendar",
+    "CalendarListItem": "calendar_list_item",
+    "Caption": "caption",
+    "CaptionContext": "caption_context",
+    "CaptionDelete": "caption_delete",
+    "CaptionListItem": "caption_list_item",
+    "Category": "category",
+    "CategoryDelete": "category_delete",
+    "CategoryListItem": "category_list_item",
+    "Connector": "connector",
+    "ConnectorApiType": "connector_api_type",
+    "ConnectorAuthType": "connector_auth_type",
+    "ConnectorDelete": "connector_delete",
+    "ConnectorType": "connector_type",
+    "Container": "container",
+    "ContainerDelete": "container_delete",
+    "ContainerListItem": "container_list_item",
+    "Crud": "crud",
+    "ErrorBody": "error_body",
+    "ExchangeAppointment": "exchange_appointment",
+    "ExchangeSensitivity": "exchange_sensitivity",
+    "ExchangeShowAs": "exchange_show_as",
+    "FilterGroup": "filter_group",
+    "FilterGroupDelete": "filter_group_delete",
+    "FilterGroupListItem": "filter_group_list_item",
+    "FilterValue": "filter_value",
+    "FilterValueListItem": "filter_value_list_item",
+    "Geocode": "geocode",
+    "GeocodeResult": "geocode_result",
+    "HttpRequestType": "http_request_type",
+    "ImportRequest": "import_request",
+    "ImportSetup": "import_setup",
+    "Importance": "importance",
+    "Job": "job",
+    "JobDelete": "job_delete",
+    "JobListItem": "job_list_item",
+    "LoginType": "login_type",
+    "Message": "message",
+    "MutationContent": "mutation_content",
+    "MutationResponse": "mutation_response",
+    "Notification": "notification",
+    "NotificationDelete": "notification_delete",
+    "NotificationPage": "notification_page",
+    "NotificationType": "notification_type",
+    "OptimizationDailyRouteRequest": "optimization_daily_route_request",
+    "OptimizationFieldServiceRequest": "optimization_field_service_request",
+    "OptimizationProfessionalServicesRequest": "optimization_professional_services_request",
+    "OptimizationResult": "optimization_result",
+    "Pin": "pin",
+    "PinDelete": "pin_delete",
+    "PinListItem": "pin_list_item",
+    "ProjectMember": "project_member",
+    "RecommendationRequest": "recommendation_request",
+    "RecommendationRequestLocation": "recommendation_request_location",
+    "RecommendationRequestOptions": "recommendation_request_options",
+    "RecommendationResponse": "recommendation_response",
+    "RecommendationScorers": "recommendation_scorers",
+    "RecommendationSlot": "recommendation_slot",
+    "RecurringAppointmentRequest": "recurring_appointment_request",
+    "Resource": "resource",
+    "ResourceCalendar": "resource_calendar",
+    "ResourceCalendarDelete": "resource_calendar_delete",
+    "ResourceCalendarListItem": "resource_calendar_list_item",
+    "ResourceCapacity": "resource_capacity",
+    "ResourceCapacityListItem": "resource_capacity_list_item",
+    "ResourceCertificate": "resource_certificate",
+    "ResourceCertificateDelete": "resource_certificate_delete",
+    "ResourceCertificateListItem": "resource_certificate_list_item",
+    "ResourceFilterValue": "resource_filter_value",
+    "ResourceFilterValueDelete": "resource_filter_value_delete",
+    "ResourceFilterValueListItem": "resource_filter_value_list_item",
+    "ResourceGpsTracking": "resource_gps_tracking",
+    "ResourceGpsTrackingListItem": "resource_gps_tracking_list_item",
+    "ResourceListItem": "resource_list_item",
+    "ResourceType": "resource_type",
+    "ResourceTypeListItem": "resource_type_list_item",
+    "ResourceUri": "resource_uri",
+    "ResourceUriDelete": "resource_uri_delete",
+    "ResourceUriListItem": "resource_uri_list_item",
+    "SchedulingMode": "scheduling_mode",
+    "Severity": "severity",
+    "Tag": "tag",
+    "Task": "task",
+    "TaskAssignment": "task_assignment",
+    "TaskBudgetEntry": "task_budget_entry",
+    "TaskContainer": "task_container",
+    "TaskContainerDelete": "task_container_delete",
+    "TaskContainerListItem": "task_container_list_item",
+    "TaskDelete": "task_delete",
+    "TaskDependency": "task_dependency",
+    "TaskFilterValue": "task_filter_value",
+    "TaskFilterValueDelete": "task_filter_value_delete",
+    "TaskFilterValueListItem": "task_filter_value_list_item",
+    "TaskListItem": "task_list_item",
+    "TaskLocked": "task_locked",
+    "TaskLockedListItem": "task_locked_list_item",
+    "TaskType": "task_type",
+    "TaskUri": "task_uri",
+    "TaskUriDelete": "task_uri_delete",
+    "TaskUriListItem": "task_uri_list_item",
+    "TimeEntry": "time_entry",
+    "TimeMarker": "time_marker",
+    "TimeMarkerDelete": "time_marker_delete",
+    "TimeMarkerListItem": "time_marker_list_item",
+    "TimeSession": "time_session",
+    "TokenRequest": "token_request",
+    "TokenResponse": "token_response",
+    "UriType": "uri_type",
+    "User": "user",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _MODULE_OF[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -41,35 +42,28 @@ class ActionUri:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        uri_type = self.uri_type.value
-
-        uri = self.uri
-
-        request_type = self.request_type.value
-
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        description = self.description
-
-        default = self.default
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "uriType": uri_type,
-                "uri": uri,
-                "requestType": request_type,
-            }
-        )
+
+        field_dict["uriType"] = self.uri_type._value_
+
+        field_dict["uri"] = self.uri
+
+        field_dict["requestType"] = self.request_type._value_
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        default = self.default
         if default is not UNSET:
             field_dict["default"] = default
 
@@ -77,33 +71,50 @@ class ActionUri:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        uri_type = UriType(d.pop("uriType"))
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                uri_type,
+                _fd_obj.uri,
+                request_type,
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.description,
+                _fd_obj.default,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            uri_type = src_dict["uriType"]
+            _fd_obj.uri = src_dict["uri"]
+            request_type = src_dict["requestType"]
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.default = _fd_get("default", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        uri = d.pop("uri")
+        try:
+            uri_type = _FD_UriType_BY_VALUE[uri_type]
+        except (KeyError, TypeError):
+            uri_type = UriType(uri_type)
 
-        request_type = HttpRequestType(d.pop("requestType"))
+        _fd_obj.uri_type = uri_type
 
-        source_app = d.pop("sourceApp", UNSET)
+        try:
+            request_type = _FD_HttpRequestType_BY_VALUE[request_type]
+        except (KeyError, TypeError):
+            request_type = HttpRequestType(request_type)
 
-        source_type = d.pop("sourceType", UNSET)
+        _fd_obj.request_type = request_type
 
-        description = d.pop("description", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        default = d.pop("default", UNSET)
-
-        action_uri = cls(
-            uri_type=uri_type,
-            uri=uri,
-            request_type=request_type,
-            source_app=source_app,
-            source_type=source_type,
-            description=description,
-            default=default,
-        )
-
-        action_uri.additional_properties = d
-        return action_uri
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -120,3 +131,11 @@ class ActionUri:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("uriType", "uri", "requestType", "sourceApp", "sourceType", "description", "default")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_UriType_BY_VALUE = UriType._value2member_map_
+_FD_HttpRequestType_BY_VALUE = HttpRequestType._value2member_map_

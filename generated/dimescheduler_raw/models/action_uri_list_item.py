@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -42,83 +43,85 @@ class ActionUriListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        uri_type: int | Unset = UNSET
-        if not isinstance(self.uri_type, Unset):
-            uri_type = self.uri_type.value
-
-        uri = self.uri
-
-        description = self.description
-
-        default = self.default
-
-        request_type: int | Unset = UNSET
-        if not isinstance(self.request_type, Unset):
-            request_type = self.request_type.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
-        if uri_type is not UNSET:
-            field_dict["uriType"] = uri_type
+
+        uri_type = self.uri_type
+        if not isinstance(uri_type, Unset):
+            field_dict["uriType"] = uri_type._value_
+
+        uri = self.uri
         if uri is not UNSET:
             field_dict["uri"] = uri
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        default = self.default
         if default is not UNSET:
             field_dict["default"] = default
-        if request_type is not UNSET:
-            field_dict["requestType"] = request_type
+
+        request_type = self.request_type
+        if not isinstance(request_type, Unset):
+            field_dict["requestType"] = request_type._value_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                uri_type,
+                _fd_obj.uri,
+                _fd_obj.description,
+                _fd_obj.default,
+                request_type,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            uri_type = _fd_get("uriType", UNSET)
+            _fd_obj.uri = _fd_get("uri", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.default = _fd_get("default", UNSET)
+            request_type = _fd_get("requestType", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType", UNSET)
+        if uri_type is not UNSET:
+            try:
+                uri_type = _FD_UriType_BY_VALUE[uri_type]
+            except (KeyError, TypeError):
+                uri_type = UriType(uri_type)
+        _fd_obj.uri_type = uri_type
 
-        _uri_type = d.pop("uriType", UNSET)
-        uri_type: UriType | Unset
-        if isinstance(_uri_type, Unset):
-            uri_type = UNSET
-        else:
-            uri_type = UriType(_uri_type)
+        if request_type is not UNSET:
+            try:
+                request_type = _FD_HttpRequestType_BY_VALUE[request_type]
+            except (KeyError, TypeError):
+                request_type = HttpRequestType(request_type)
+        _fd_obj.request_type = request_type
 
-        uri = d.pop("uri", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        description = d.pop("description", UNSET)
-
-        default = d.pop("default", UNSET)
-
-        _request_type = d.pop("requestType", UNSET)
-        request_type: HttpRequestType | Unset
-        if isinstance(_request_type, Unset):
-            request_type = UNSET
-        else:
-            request_type = HttpRequestType(_request_type)
-
-        action_uri_list_item = cls(
-            source_app=source_app,
-            source_type=source_type,
-            uri_type=uri_type,
-            uri=uri,
-            description=description,
-            default=default,
-            request_type=request_type,
-        )
-
-        action_uri_list_item.additional_properties = d
-        return action_uri_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -135,3 +138,11 @@ class ActionUriListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "uriType", "uri", "description", "default", "requestType")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_UriType_BY_VALUE = UriType._value2member_map_
+_FD_HttpRequestType_BY_VALUE = HttpRequestType._value2member_map_

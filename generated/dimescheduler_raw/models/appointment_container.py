@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -31,20 +32,14 @@ class AppointmentContainer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        container = self.container
-
-        appointment = str(self.appointment)
-
-        appointment_no = self.appointment_no
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "container": container,
-                "appointment": appointment,
-            }
-        )
+
+        field_dict["container"] = self.container
+
+        field_dict["appointment"] = str(self.appointment)
+
+        appointment_no = self.appointment_no
         if appointment_no is not UNSET:
             field_dict["appointmentNo"] = appointment_no
 
@@ -52,21 +47,32 @@ class AppointmentContainer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        container = d.pop("container")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.container,
+                appointment,
+                _fd_obj.appointment_no,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.container = src_dict["container"]
+            appointment = src_dict["appointment"]
+            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        appointment = UUID(d.pop("appointment"))
+        appointment = UUID(appointment)
 
-        appointment_no = d.pop("appointmentNo", UNSET)
+        _fd_obj.appointment = appointment
 
-        appointment_container = cls(
-            container=container,
-            appointment=appointment,
-            appointment_no=appointment_no,
-        )
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        appointment_container.additional_properties = d
-        return appointment_container
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -83,3 +89,9 @@ class AppointmentContainer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("container", "appointment", "appointmentNo")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

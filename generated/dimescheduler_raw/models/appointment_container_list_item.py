@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -31,48 +32,51 @@ class AppointmentContainerListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        container = self.container
-
-        appointment_no = self.appointment_no
-
-        appointment: str | Unset = UNSET
-        if not isinstance(self.appointment, Unset):
-            appointment = str(self.appointment)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        container = self.container
         if container is not UNSET:
             field_dict["container"] = container
+
+        appointment_no = self.appointment_no
         if appointment_no is not UNSET:
             field_dict["appointmentNo"] = appointment_no
-        if appointment is not UNSET:
-            field_dict["appointment"] = appointment
+
+        appointment = self.appointment
+        if not isinstance(appointment, Unset):
+            field_dict["appointment"] = str(appointment)
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        container = d.pop("container", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.container,
+                _fd_obj.appointment_no,
+                appointment,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.container = _fd_get("container", UNSET)
+            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
+            appointment = _fd_get("appointment", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        appointment_no = d.pop("appointmentNo", UNSET)
+        if appointment is not UNSET:
+            appointment = UUID(appointment)
+        _fd_obj.appointment = appointment
 
-        _appointment = d.pop("appointment", UNSET)
-        appointment: UUID | Unset
-        if isinstance(_appointment, Unset):
-            appointment = UNSET
-        else:
-            appointment = UUID(_appointment)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        appointment_container_list_item = cls(
-            container=container,
-            appointment_no=appointment_no,
-            appointment=appointment,
-        )
-
-        appointment_container_list_item.additional_properties = d
-        return appointment_container_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,3 +93,9 @@ class AppointmentContainerListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("container", "appointmentNo", "appointment")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_or_keep
 
 T = TypeVar("T", bound="AppointmentListItem")
 
@@ -92,187 +93,126 @@ class AppointmentListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        appointment_no = self.appointment_no
-
-        appointment_id: int | None | Unset
-        if isinstance(self.appointment_id, Unset):
-            appointment_id = UNSET
-        else:
-            appointment_id = self.appointment_id
-
-        appointment_guid: None | str | Unset
-        if isinstance(self.appointment_guid, Unset):
-            appointment_guid = UNSET
-        elif isinstance(self.appointment_guid, UUID):
-            appointment_guid = str(self.appointment_guid)
-        else:
-            appointment_guid = self.appointment_guid
-
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        resource_no = self.resource_no
-
-        subject = self.subject
-
-        body = self.body
-
-        start: None | str | Unset
-        if isinstance(self.start, Unset):
-            start = UNSET
-        elif isinstance(self.start, datetime.datetime):
-            start = self.start.isoformat()
-        else:
-            start = self.start
-
-        end: None | str | Unset
-        if isinstance(self.end, Unset):
-            end = UNSET
-        elif isinstance(self.end, datetime.datetime):
-            end = self.end.isoformat()
-        else:
-            end = self.end
-
-        is_all_day: bool | None | Unset
-        if isinstance(self.is_all_day, Unset):
-            is_all_day = UNSET
-        else:
-            is_all_day = self.is_all_day
-
-        time_marker = self.time_marker
-
-        category = self.category
-
-        importance: int | None | Unset
-        if isinstance(self.importance, Unset):
-            importance = UNSET
-        elif isinstance(self.importance, Importance):
-            importance = self.importance.value
-        else:
-            importance = self.importance
-
-        locked: bool | None | Unset
-        if isinstance(self.locked, Unset):
-            locked = UNSET
-        else:
-            locked = self.locked
-
-        replace_resource: bool | None | Unset
-        if isinstance(self.replace_resource, Unset):
-            replace_resource = UNSET
-        else:
-            replace_resource = self.replace_resource
-
-        back_office_id = self.back_office_id
-
-        back_office_parent_id = self.back_office_parent_id
-
-        unit_of_measure = self.unit_of_measure
-
-        unit_of_measure_conversion: float | None | Unset
-        if isinstance(self.unit_of_measure_conversion, Unset):
-            unit_of_measure_conversion = UNSET
-        else:
-            unit_of_measure_conversion = self.unit_of_measure_conversion
-
-        planning_quantity: float | None | Unset
-        if isinstance(self.planning_quantity, Unset):
-            planning_quantity = UNSET
-        else:
-            planning_quantity = self.planning_quantity
-
-        use_fixed_planning_quantity: bool | None | Unset
-        if isinstance(self.use_fixed_planning_quantity, Unset):
-            use_fixed_planning_quantity = UNSET
-        else:
-            use_fixed_planning_quantity = self.use_fixed_planning_quantity
-
-        round_to_unit_of_measure: bool | None | Unset
-        if isinstance(self.round_to_unit_of_measure, Unset):
-            round_to_unit_of_measure = UNSET
-        else:
-            round_to_unit_of_measure = self.round_to_unit_of_measure
-
-        sent_from_back_office: bool | None | Unset
-        if isinstance(self.sent_from_back_office, Unset):
-            sent_from_back_office = UNSET
-        else:
-            sent_from_back_office = self.sent_from_back_office
-
-        is_manual_appointment: bool | None | Unset
-        if isinstance(self.is_manual_appointment, Unset):
-            is_manual_appointment = UNSET
-        else:
-            is_manual_appointment = self.is_manual_appointment
-
-        category_id = self.category_id
-
-        time_marker_id = self.time_marker_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        appointment_no = self.appointment_no
         if appointment_no is not UNSET:
             field_dict["appointmentNo"] = appointment_no
+
+        appointment_id = self.appointment_id
         if appointment_id is not UNSET:
             field_dict["appointmentId"] = appointment_id
+
+        appointment_guid = self.appointment_guid
         if appointment_guid is not UNSET:
-            field_dict["appointmentGuid"] = appointment_guid
+            field_dict["appointmentGuid"] = (
+                str(appointment_guid) if isinstance(appointment_guid, UUID) else appointment_guid
+            )
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        job_no = self.job_no
         if job_no is not UNSET:
             field_dict["jobNo"] = job_no
+
+        task_no = self.task_no
         if task_no is not UNSET:
             field_dict["taskNo"] = task_no
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        subject = self.subject
         if subject is not UNSET:
             field_dict["subject"] = subject
+
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
+
+        start = self.start
         if start is not UNSET:
-            field_dict["start"] = start
+            field_dict["start"] = start.isoformat() if isinstance(start, datetime.datetime) else start
+
+        end = self.end
         if end is not UNSET:
-            field_dict["end"] = end
+            field_dict["end"] = end.isoformat() if isinstance(end, datetime.datetime) else end
+
+        is_all_day = self.is_all_day
         if is_all_day is not UNSET:
             field_dict["isAllDay"] = is_all_day
+
+        time_marker = self.time_marker
         if time_marker is not UNSET:
             field_dict["timeMarker"] = time_marker
+
+        category = self.category
         if category is not UNSET:
             field_dict["category"] = category
+
+        importance = self.importance
         if importance is not UNSET:
-            field_dict["importance"] = importance
+            field_dict["importance"] = (
+                importance._value_ if isinstance(importance, Importance) else importance
+            )
+
+        locked = self.locked
         if locked is not UNSET:
             field_dict["locked"] = locked
+
+        replace_resource = self.replace_resource
         if replace_resource is not UNSET:
             field_dict["replaceResource"] = replace_resource
+
+        back_office_id = self.back_office_id
         if back_office_id is not UNSET:
             field_dict["backOfficeId"] = back_office_id
+
+        back_office_parent_id = self.back_office_parent_id
         if back_office_parent_id is not UNSET:
             field_dict["backOfficeParentId"] = back_office_parent_id
+
+        unit_of_measure = self.unit_of_measure
         if unit_of_measure is not UNSET:
             field_dict["unitOfMeasure"] = unit_of_measure
+
+        unit_of_measure_conversion = self.unit_of_measure_conversion
         if unit_of_measure_conversion is not UNSET:
             field_dict["unitOfMeasureConversion"] = unit_of_measure_conversion
+
+        planning_quantity = self.planning_quantity
         if planning_quantity is not UNSET:
             field_dict["planningQuantity"] = planning_quantity
+
+        use_fixed_planning_quantity = self.use_fixed_planning_quantity
         if use_fixed_planning_quantity is not UNSET:
             field_dict["useFixedPlanningQuantity"] = use_fixed_planning_quantity
+
+        round_to_unit_of_measure = self.round_to_unit_of_measure
         if round_to_unit_of_measure is not UNSET:
             field_dict["roundToUnitOfMeasure"] = round_to_unit_of_measure
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
+
+        is_manual_appointment = self.is_manual_appointment
         if is_manual_appointment is not UNSET:
             field_dict["isManualAppointment"] = is_manual_appointment
+
+        category_id = self.category_id
         if category_id is not UNSET:
             field_dict["categoryId"] = category_id
+
+        time_marker_id = self.time_marker_id
         if time_marker_id is not UNSET:
             field_dict["timeMarkerId"] = time_marker_id
 
@@ -280,233 +220,111 @@ class AppointmentListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        appointment_no = d.pop("appointmentNo", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.appointment_no,
+                _fd_obj.appointment_id,
+                appointment_guid,
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.resource_no,
+                _fd_obj.subject,
+                _fd_obj.body,
+                start,
+                end,
+                _fd_obj.is_all_day,
+                _fd_obj.time_marker,
+                _fd_obj.category,
+                importance,
+                _fd_obj.locked,
+                _fd_obj.replace_resource,
+                _fd_obj.back_office_id,
+                _fd_obj.back_office_parent_id,
+                _fd_obj.unit_of_measure,
+                _fd_obj.unit_of_measure_conversion,
+                _fd_obj.planning_quantity,
+                _fd_obj.use_fixed_planning_quantity,
+                _fd_obj.round_to_unit_of_measure,
+                _fd_obj.sent_from_back_office,
+                _fd_obj.is_manual_appointment,
+                _fd_obj.category_id,
+                _fd_obj.time_marker_id,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 29
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
+            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
+            appointment_guid = _fd_get("appointmentGuid", UNSET)
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.job_no = _fd_get("jobNo", UNSET)
+            _fd_obj.task_no = _fd_get("taskNo", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.subject = _fd_get("subject", UNSET)
+            _fd_obj.body = _fd_get("body", UNSET)
+            start = _fd_get("start", UNSET)
+            end = _fd_get("end", UNSET)
+            _fd_obj.is_all_day = _fd_get("isAllDay", UNSET)
+            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
+            _fd_obj.category = _fd_get("category", UNSET)
+            importance = _fd_get("importance", UNSET)
+            _fd_obj.locked = _fd_get("locked", UNSET)
+            _fd_obj.replace_resource = _fd_get("replaceResource", UNSET)
+            _fd_obj.back_office_id = _fd_get("backOfficeId", UNSET)
+            _fd_obj.back_office_parent_id = _fd_get("backOfficeParentId", UNSET)
+            _fd_obj.unit_of_measure = _fd_get("unitOfMeasure", UNSET)
+            _fd_obj.unit_of_measure_conversion = _fd_get("unitOfMeasureConversion", UNSET)
+            _fd_obj.planning_quantity = _fd_get("planningQuantity", UNSET)
+            _fd_obj.use_fixed_planning_quantity = _fd_get("useFixedPlanningQuantity", UNSET)
+            _fd_obj.round_to_unit_of_measure = _fd_get("roundToUnitOfMeasure", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_obj.is_manual_appointment = _fd_get("isManualAppointment", UNSET)
+            _fd_obj.category_id = _fd_get("categoryId", UNSET)
+            _fd_obj.time_marker_id = _fd_get("timeMarkerId", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        def _parse_appointment_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        appointment_id = _parse_appointment_id(d.pop("appointmentId", UNSET))
-
-        def _parse_appointment_guid(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_guid, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_guid_type_0 = UUID(data)
-
-                return appointment_guid_type_0
+                appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+        _fd_obj.appointment_guid = appointment_guid
 
-        appointment_guid = _parse_appointment_guid(d.pop("appointmentGuid", UNSET))
-
-        source_app = d.pop("sourceApp", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        job_no = d.pop("jobNo", UNSET)
-
-        task_no = d.pop("taskNo", UNSET)
-
-        resource_no = d.pop("resourceNo", UNSET)
-
-        subject = d.pop("subject", UNSET)
-
-        body = d.pop("body", UNSET)
-
-        def _parse_start(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(start, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_type_0 = datetime.datetime.fromisoformat(data)
+                start = _fd_fromisoformat(start)
+            except ValueError:
+                start = parse_datetime_or_keep(start)
+        _fd_obj.start = start
 
-                return start_type_0
+        if isinstance(end, str):
+            try:
+                end = _fd_fromisoformat(end)
+            except ValueError:
+                end = parse_datetime_or_keep(end)
+        _fd_obj.end = end
+
+        if isinstance(importance, int):
+            try:
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+        _fd_obj.importance = importance
 
-        start = _parse_start(d.pop("start", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        def _parse_end(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_type_0 = datetime.datetime.fromisoformat(data)
-
-                return end_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        end = _parse_end(d.pop("end", UNSET))
-
-        def _parse_is_all_day(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_all_day = _parse_is_all_day(d.pop("isAllDay", UNSET))
-
-        time_marker = d.pop("timeMarker", UNSET)
-
-        category = d.pop("category", UNSET)
-
-        def _parse_importance(data: object) -> Importance | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                importance_type_0 = Importance(data)
-
-                return importance_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Importance | None | Unset, data)
-
-        importance = _parse_importance(d.pop("importance", UNSET))
-
-        def _parse_locked(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        locked = _parse_locked(d.pop("locked", UNSET))
-
-        def _parse_replace_resource(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        replace_resource = _parse_replace_resource(d.pop("replaceResource", UNSET))
-
-        back_office_id = d.pop("backOfficeId", UNSET)
-
-        back_office_parent_id = d.pop("backOfficeParentId", UNSET)
-
-        unit_of_measure = d.pop("unitOfMeasure", UNSET)
-
-        def _parse_unit_of_measure_conversion(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        unit_of_measure_conversion = _parse_unit_of_measure_conversion(
-            d.pop("unitOfMeasureConversion", UNSET)
-        )
-
-        def _parse_planning_quantity(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        planning_quantity = _parse_planning_quantity(d.pop("planningQuantity", UNSET))
-
-        def _parse_use_fixed_planning_quantity(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        use_fixed_planning_quantity = _parse_use_fixed_planning_quantity(
-            d.pop("useFixedPlanningQuantity", UNSET)
-        )
-
-        def _parse_round_to_unit_of_measure(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        round_to_unit_of_measure = _parse_round_to_unit_of_measure(d.pop("roundToUnitOfMeasure", UNSET))
-
-        def _parse_sent_from_back_office(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        sent_from_back_office = _parse_sent_from_back_office(d.pop("sentFromBackOffice", UNSET))
-
-        def _parse_is_manual_appointment(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_manual_appointment = _parse_is_manual_appointment(d.pop("isManualAppointment", UNSET))
-
-        category_id = d.pop("categoryId", UNSET)
-
-        time_marker_id = d.pop("timeMarkerId", UNSET)
-
-        appointment_list_item = cls(
-            appointment_no=appointment_no,
-            appointment_id=appointment_id,
-            appointment_guid=appointment_guid,
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            resource_no=resource_no,
-            subject=subject,
-            body=body,
-            start=start,
-            end=end,
-            is_all_day=is_all_day,
-            time_marker=time_marker,
-            category=category,
-            importance=importance,
-            locked=locked,
-            replace_resource=replace_resource,
-            back_office_id=back_office_id,
-            back_office_parent_id=back_office_parent_id,
-            unit_of_measure=unit_of_measure,
-            unit_of_measure_conversion=unit_of_measure_conversion,
-            planning_quantity=planning_quantity,
-            use_fixed_planning_quantity=use_fixed_planning_quantity,
-            round_to_unit_of_measure=round_to_unit_of_measure,
-            sent_from_back_office=sent_from_back_office,
-            is_manual_appointment=is_manual_appointment,
-            category_id=category_id,
-            time_marker_id=time_marker_id,
-        )
-
-        appointment_list_item.additional_properties = d
-        return appointment_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -523,3 +341,41 @@ class AppointmentListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "appointmentNo",
+    "appointmentId",
+    "appointmentGuid",
+    "sourceApp",
+    "sourceType",
+    "jobNo",
+    "taskNo",
+    "resourceNo",
+    "subject",
+    "body",
+    "start",
+    "end",
+    "isAllDay",
+    "timeMarker",
+    "category",
+    "importance",
+    "locked",
+    "replaceResource",
+    "backOfficeId",
+    "backOfficeParentId",
+    "unitOfMeasure",
+    "unitOfMeasureConversion",
+    "planningQuantity",
+    "useFixedPlanningQuantity",
+    "roundToUnitOfMeasure",
+    "sentFromBackOffice",
+    "isManualAppointment",
+    "categoryId",
+    "timeMarkerId",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat
+_FD_Importance_BY_VALUE = Importance._value2member_map_

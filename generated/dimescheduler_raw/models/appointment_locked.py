@@ -2,8 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -41,47 +42,34 @@ class AppointmentLocked:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        appointment_no = self.appointment_no
-
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        appointment_id: int | None | Unset
-        if isinstance(self.appointment_id, Unset):
-            appointment_id = UNSET
-        else:
-            appointment_id = self.appointment_id
-
-        locked = self.locked
-
-        appointment_guid: None | str | Unset
-        if isinstance(self.appointment_guid, Unset):
-            appointment_guid = UNSET
-        elif isinstance(self.appointment_guid, UUID):
-            appointment_guid = str(self.appointment_guid)
-        else:
-            appointment_guid = self.appointment_guid
-
-        sent_from_back_office = self.sent_from_back_office
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "appointmentNo": appointment_no,
-            }
-        )
+
+        field_dict["appointmentNo"] = self.appointment_no
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        appointment_id = self.appointment_id
         if appointment_id is not UNSET:
             field_dict["appointmentId"] = appointment_id
+
+        locked = self.locked
         if locked is not UNSET:
             field_dict["locked"] = locked
+
+        appointment_guid = self.appointment_guid
         if appointment_guid is not UNSET:
-            field_dict["appointmentGuid"] = appointment_guid
+            field_dict["appointmentGuid"] = (
+                str(appointment_guid) if isinstance(appointment_guid, UUID) else appointment_guid
+            )
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
 
@@ -89,55 +77,43 @@ class AppointmentLocked:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        appointment_no = d.pop("appointmentNo")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.appointment_no,
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.appointment_id,
+                _fd_obj.locked,
+                appointment_guid,
+                _fd_obj.sent_from_back_office,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.appointment_no = src_dict["appointmentNo"]
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
+            _fd_obj.locked = _fd_get("locked", UNSET)
+            appointment_guid = _fd_get("appointmentGuid", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_app = d.pop("sourceApp", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        def _parse_appointment_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        appointment_id = _parse_appointment_id(d.pop("appointmentId", UNSET))
-
-        locked = d.pop("locked", UNSET)
-
-        def _parse_appointment_guid(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_guid, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_guid_type_0 = UUID(data)
-
-                return appointment_guid_type_0
+                appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+        _fd_obj.appointment_guid = appointment_guid
 
-        appointment_guid = _parse_appointment_guid(d.pop("appointmentGuid", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        sent_from_back_office = d.pop("sentFromBackOffice", UNSET)
-
-        appointment_locked = cls(
-            appointment_no=appointment_no,
-            source_app=source_app,
-            source_type=source_type,
-            appointment_id=appointment_id,
-            locked=locked,
-            appointment_guid=appointment_guid,
-            sent_from_back_office=sent_from_back_office,
-        )
-
-        appointment_locked.additional_properties = d
-        return appointment_locked
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -154,3 +130,17 @@ class AppointmentLocked:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "appointmentNo",
+    "sourceApp",
+    "sourceType",
+    "appointmentId",
+    "locked",
+    "appointmentGuid",
+    "sentFromBackOffice",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

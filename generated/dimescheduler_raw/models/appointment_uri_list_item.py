@@ -2,8 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -42,41 +43,36 @@ class AppointmentUriListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        appointment_no = self.appointment_no
-
-        appointment_id = self.appointment_id
-
-        appointment_guid: None | str | Unset
-        if isinstance(self.appointment_guid, Unset):
-            appointment_guid = UNSET
-        elif isinstance(self.appointment_guid, UUID):
-            appointment_guid = str(self.appointment_guid)
-        else:
-            appointment_guid = self.appointment_guid
-
-        uri = self.uri
-
-        description = self.description
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        appointment_no = self.appointment_no
         if appointment_no is not UNSET:
             field_dict["appointmentNo"] = appointment_no
+
+        appointment_id = self.appointment_id
         if appointment_id is not UNSET:
             field_dict["appointmentId"] = appointment_id
+
+        appointment_guid = self.appointment_guid
         if appointment_guid is not UNSET:
-            field_dict["appointmentGuid"] = appointment_guid
+            field_dict["appointmentGuid"] = (
+                str(appointment_guid) if isinstance(appointment_guid, UUID) else appointment_guid
+            )
+
+        uri = self.uri
         if uri is not UNSET:
             field_dict["uri"] = uri
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -84,48 +80,43 @@ class AppointmentUriListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.appointment_no,
+                _fd_obj.appointment_id,
+                appointment_guid,
+                _fd_obj.uri,
+                _fd_obj.description,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
+            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
+            appointment_guid = _fd_get("appointmentGuid", UNSET)
+            _fd_obj.uri = _fd_get("uri", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType", UNSET)
-
-        appointment_no = d.pop("appointmentNo", UNSET)
-
-        appointment_id = d.pop("appointmentId", UNSET)
-
-        def _parse_appointment_guid(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_guid, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_guid_type_0 = UUID(data)
-
-                return appointment_guid_type_0
+                appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+        _fd_obj.appointment_guid = appointment_guid
 
-        appointment_guid = _parse_appointment_guid(d.pop("appointmentGuid", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        uri = d.pop("uri", UNSET)
-
-        description = d.pop("description", UNSET)
-
-        appointment_uri_list_item = cls(
-            source_app=source_app,
-            source_type=source_type,
-            appointment_no=appointment_no,
-            appointment_id=appointment_id,
-            appointment_guid=appointment_guid,
-            uri=uri,
-            description=description,
-        )
-
-        appointment_uri_list_item.additional_properties = d
-        return appointment_uri_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -142,3 +133,17 @@ class AppointmentUriListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "sourceApp",
+    "sourceType",
+    "appointmentNo",
+    "appointmentId",
+    "appointmentGuid",
+    "uri",
+    "description",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -18,7 +18,6 @@ class Calendar:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
@@ -26,11 +25,11 @@ class Calendar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        calendar = cls()
+        _fd_obj = cls.__new__(cls)
+        _fd_rest = dict(src_dict)
 
-        calendar.additional_properties = d
-        return calendar
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:

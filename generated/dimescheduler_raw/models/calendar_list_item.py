@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -33,27 +34,26 @@ class CalendarListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
-        code = self.code
-
-        default = self.default
-
-        hours_per_day = self.hours_per_day
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        code = self.code
         if code is not UNSET:
             field_dict["code"] = code
+
+        default = self.default
         if default is not UNSET:
             field_dict["default"] = default
+
+        hours_per_day = self.hours_per_day
         if hours_per_day is not UNSET:
             field_dict["hoursPerDay"] = hours_per_day
 
@@ -61,27 +61,32 @@ class CalendarListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.id,
+                _fd_obj.name,
+                _fd_obj.code,
+                _fd_obj.default,
+                _fd_obj.hours_per_day,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.id = _fd_get("id", UNSET)
+            _fd_obj.name = _fd_get("name", UNSET)
+            _fd_obj.code = _fd_get("code", UNSET)
+            _fd_obj.default = _fd_get("default", UNSET)
+            _fd_obj.hours_per_day = _fd_get("hoursPerDay", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        name = d.pop("name", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        code = d.pop("code", UNSET)
-
-        default = d.pop("default", UNSET)
-
-        hours_per_day = d.pop("hoursPerDay", UNSET)
-
-        calendar_list_item = cls(
-            id=id,
-            name=name,
-            code=code,
-            default=default,
-            hours_per_day=hours_per_day,
-        )
-
-        calendar_list_item.additional_properties = d
-        return calendar_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,3 +103,9 @@ class CalendarListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("id", "name", "code", "default", "hoursPerDay")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -36,29 +37,24 @@ class Caption:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        context = self.context.value
-
-        source_table = self.source_table
-
-        field_name = self.field_name
-
-        language = self.language
-
-        text = self.text
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "context": context,
-            }
-        )
+
+        field_dict["context"] = self.context._value_
+
+        source_table = self.source_table
         if source_table is not UNSET:
             field_dict["sourceTable"] = source_table
+
+        field_name = self.field_name
         if field_name is not UNSET:
             field_dict["fieldName"] = field_name
+
+        language = self.language
         if language is not UNSET:
             field_dict["language"] = language
+
+        text = self.text
         if text is not UNSET:
             field_dict["text"] = text
 
@@ -66,27 +62,39 @@ class Caption:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        context = CaptionContext(d.pop("context"))
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                context,
+                _fd_obj.source_table,
+                _fd_obj.field_name,
+                _fd_obj.language,
+                _fd_obj.text,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            context = src_dict["context"]
+            _fd_obj.source_table = _fd_get("sourceTable", UNSET)
+            _fd_obj.field_name = _fd_get("fieldName", UNSET)
+            _fd_obj.language = _fd_get("language", UNSET)
+            _fd_obj.text = _fd_get("text", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_table = d.pop("sourceTable", UNSET)
+        try:
+            context = _FD_CaptionContext_BY_VALUE[context]
+        except (KeyError, TypeError):
+            context = CaptionContext(context)
 
-        field_name = d.pop("fieldName", UNSET)
+        _fd_obj.context = context
 
-        language = d.pop("language", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        text = d.pop("text", UNSET)
-
-        caption = cls(
-            context=context,
-            source_table=source_table,
-            field_name=field_name,
-            language=language,
-            text=text,
-        )
-
-        caption.additional_properties = d
-        return caption
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -103,3 +111,10 @@ class Caption:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("context", "sourceTable", "fieldName", "language", "text")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_CaptionContext_BY_VALUE = CaptionContext._value2member_map_

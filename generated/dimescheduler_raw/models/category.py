@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -27,41 +28,40 @@ class Category:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        display_name = self.display_name
-
-        color = self.color
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "displayName": display_name,
-                "color": color,
-            }
-        )
+
+        field_dict["name"] = self.name
+
+        field_dict["displayName"] = self.display_name
+
+        field_dict["color"] = self.color
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.name,
+                _fd_obj.display_name,
+                _fd_obj.color,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.name = src_dict["name"]
+            _fd_obj.display_name = src_dict["displayName"]
+            _fd_obj.color = src_dict["color"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        display_name = d.pop("displayName")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        color = d.pop("color")
-
-        category = cls(
-            name=name,
-            display_name=display_name,
-            color=color,
-        )
-
-        category.additional_properties = d
-        return category
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,3 +78,9 @@ class Category:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("name", "displayName", "color")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

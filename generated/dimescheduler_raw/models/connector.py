@@ -2,8 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -55,17 +56,26 @@ class Connector:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
 
-        source_app = self.source_app
+        field_dict["name"] = self.name
 
-        uri = self.uri
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["uri"] = self.uri
 
         description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
         send_appointment_to_web_service = self.send_appointment_to_web_service
+        if send_appointment_to_web_service is not UNSET:
+            field_dict["sendAppointmentToWebService"] = send_appointment_to_web_service
 
         crud_types: list[int] | Unset = UNSET
         if not isinstance(self.crud_types, Unset):
@@ -74,59 +84,30 @@ class Connector:
                 crud_types_item = crud_types_item_data.value
                 crud_types.append(crud_types_item)
 
-        type_: int | None | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ConnectorType):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
-
-        authentication_type: int | None | Unset
-        if isinstance(self.authentication_type, Unset):
-            authentication_type = UNSET
-        elif isinstance(self.authentication_type, ConnectorAuthType):
-            authentication_type = self.authentication_type.value
-        else:
-            authentication_type = self.authentication_type
-
-        api_type: int | None | Unset
-        if isinstance(self.api_type, Unset):
-            api_type = UNSET
-        elif isinstance(self.api_type, ConnectorApiType):
-            api_type = self.api_type.value
-        else:
-            api_type = self.api_type
-
-        login = self.login
-
-        password = self.password
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "sourceApp": source_app,
-                "uri": uri,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if source_type is not UNSET:
-            field_dict["sourceType"] = source_type
-        if send_appointment_to_web_service is not UNSET:
-            field_dict["sendAppointmentToWebService"] = send_appointment_to_web_service
         if crud_types is not UNSET:
             field_dict["crudTypes"] = crud_types
+
+        type_ = self.type_
         if type_ is not UNSET:
-            field_dict["type"] = type_
+            field_dict["type"] = type_._value_ if isinstance(type_, ConnectorType) else type_
+
+        authentication_type = self.authentication_type
         if authentication_type is not UNSET:
-            field_dict["authenticationType"] = authentication_type
+            field_dict["authenticationType"] = (
+                authentication_type._value_
+                if isinstance(authentication_type, ConnectorAuthType)
+                else authentication_type
+            )
+
+        api_type = self.api_type
         if api_type is not UNSET:
-            field_dict["apiType"] = api_type
+            field_dict["apiType"] = api_type._value_ if isinstance(api_type, ConnectorApiType) else api_type
+
+        login = self.login
         if login is not UNSET:
             field_dict["login"] = login
+
+        password = self.password
         if password is not UNSET:
             field_dict["password"] = password
 
@@ -134,20 +115,43 @@ class Connector:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.name,
+                _fd_obj.source_app,
+                _fd_obj.uri,
+                _fd_obj.description,
+                _fd_obj.source_type,
+                _fd_obj.send_appointment_to_web_service,
+                _fd_crud_types,
+                type_,
+                authentication_type,
+                api_type,
+                _fd_obj.login,
+                _fd_obj.password,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 12
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.name = src_dict["name"]
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.uri = src_dict["uri"]
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.send_appointment_to_web_service = _fd_get("sendAppointmentToWebService", UNSET)
+            _fd_crud_types = _fd_get("crudTypes", UNSET)
+            type_ = _fd_get("type", UNSET)
+            authentication_type = _fd_get("authenticationType", UNSET)
+            api_type = _fd_get("apiType", UNSET)
+            _fd_obj.login = _fd_get("login", UNSET)
+            _fd_obj.password = _fd_get("password", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_app = d.pop("sourceApp")
-
-        uri = d.pop("uri")
-
-        description = d.pop("description", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        send_appointment_to_web_service = d.pop("sendAppointmentToWebService", UNSET)
-
-        _crud_types = d.pop("crudTypes", UNSET)
+        _crud_types = _fd_crud_types
         crud_types: list[Crud] | Unset = UNSET
         if _crud_types is not UNSET:
             crud_types = []
@@ -156,78 +160,41 @@ class Connector:
 
                 crud_types.append(crud_types_item)
 
-        def _parse_type_(data: object) -> ConnectorType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _fd_obj.crud_types = crud_types
+        if isinstance(type_, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                type_type_0 = ConnectorType(data)
-
-                return type_type_0
+                try:
+                    type_ = _FD_ConnectorType_BY_VALUE[type_]
+                except (KeyError, TypeError):
+                    type_ = ConnectorType(type_)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorType | None | Unset, data)
+        _fd_obj.type_ = type_
 
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_authentication_type(data: object) -> ConnectorAuthType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(authentication_type, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                authentication_type_type_0 = ConnectorAuthType(data)
-
-                return authentication_type_type_0
+                try:
+                    authentication_type = _FD_ConnectorAuthType_BY_VALUE[authentication_type]
+                except (KeyError, TypeError):
+                    authentication_type = ConnectorAuthType(authentication_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorAuthType | None | Unset, data)
+        _fd_obj.authentication_type = authentication_type
 
-        authentication_type = _parse_authentication_type(d.pop("authenticationType", UNSET))
-
-        def _parse_api_type(data: object) -> ConnectorApiType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(api_type, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                api_type_type_0 = ConnectorApiType(data)
-
-                return api_type_type_0
+                try:
+                    api_type = _FD_ConnectorApiType_BY_VALUE[api_type]
+                except (KeyError, TypeError):
+                    api_type = ConnectorApiType(api_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorApiType | None | Unset, data)
+        _fd_obj.api_type = api_type
 
-        api_type = _parse_api_type(d.pop("apiType", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        login = d.pop("login", UNSET)
-
-        password = d.pop("password", UNSET)
-
-        connector = cls(
-            name=name,
-            source_app=source_app,
-            uri=uri,
-            description=description,
-            source_type=source_type,
-            send_appointment_to_web_service=send_appointment_to_web_service,
-            crud_types=crud_types,
-            type_=type_,
-            authentication_type=authentication_type,
-            api_type=api_type,
-            login=login,
-            password=password,
-        )
-
-        connector.additional_properties = d
-        return connector
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -244,3 +211,25 @@ class Connector:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "name",
+    "sourceApp",
+    "uri",
+    "description",
+    "sourceType",
+    "sendAppointmentToWebService",
+    "crudTypes",
+    "type",
+    "authenticationType",
+    "apiType",
+    "login",
+    "password",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_ConnectorType_BY_VALUE = ConnectorType._value2member_map_
+_FD_ConnectorAuthType_BY_VALUE = ConnectorAuthType._value2member_map_
+_FD_ConnectorApiType_BY_VALUE = ConnectorApiType._value2member_map_

@@ -2,8 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -55,17 +56,30 @@ class ConnectorDelete:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        field_dict["sourceApp"] = self.source_app
 
         name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
         send_appointment_to_web_service = self.send_appointment_to_web_service
+        if send_appointment_to_web_service is not UNSET:
+            field_dict["sendAppointmentToWebService"] = send_appointment_to_web_service
 
         uri = self.uri
+        if uri is not UNSET:
+            field_dict["uri"] = uri
 
         crud_types: list[int] | Unset = UNSET
         if not isinstance(self.crud_types, Unset):
@@ -74,61 +88,30 @@ class ConnectorDelete:
                 crud_types_item = crud_types_item_data.value
                 crud_types.append(crud_types_item)
 
-        type_: int | None | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        elif isinstance(self.type_, ConnectorType):
-            type_ = self.type_.value
-        else:
-            type_ = self.type_
-
-        authentication_type: int | None | Unset
-        if isinstance(self.authentication_type, Unset):
-            authentication_type = UNSET
-        elif isinstance(self.authentication_type, ConnectorAuthType):
-            authentication_type = self.authentication_type.value
-        else:
-            authentication_type = self.authentication_type
-
-        api_type: int | None | Unset
-        if isinstance(self.api_type, Unset):
-            api_type = UNSET
-        elif isinstance(self.api_type, ConnectorApiType):
-            api_type = self.api_type.value
-        else:
-            api_type = self.api_type
-
-        login = self.login
-
-        password = self.password
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-            }
-        )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if description is not UNSET:
-            field_dict["description"] = description
-        if source_type is not UNSET:
-            field_dict["sourceType"] = source_type
-        if send_appointment_to_web_service is not UNSET:
-            field_dict["sendAppointmentToWebService"] = send_appointment_to_web_service
-        if uri is not UNSET:
-            field_dict["uri"] = uri
         if crud_types is not UNSET:
             field_dict["crudTypes"] = crud_types
+
+        type_ = self.type_
         if type_ is not UNSET:
-            field_dict["type"] = type_
+            field_dict["type"] = type_._value_ if isinstance(type_, ConnectorType) else type_
+
+        authentication_type = self.authentication_type
         if authentication_type is not UNSET:
-            field_dict["authenticationType"] = authentication_type
+            field_dict["authenticationType"] = (
+                authentication_type._value_
+                if isinstance(authentication_type, ConnectorAuthType)
+                else authentication_type
+            )
+
+        api_type = self.api_type
         if api_type is not UNSET:
-            field_dict["apiType"] = api_type
+            field_dict["apiType"] = api_type._value_ if isinstance(api_type, ConnectorApiType) else api_type
+
+        login = self.login
         if login is not UNSET:
             field_dict["login"] = login
+
+        password = self.password
         if password is not UNSET:
             field_dict["password"] = password
 
@@ -136,20 +119,43 @@ class ConnectorDelete:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.name,
+                _fd_obj.description,
+                _fd_obj.source_type,
+                _fd_obj.send_appointment_to_web_service,
+                _fd_obj.uri,
+                _fd_crud_types,
+                type_,
+                authentication_type,
+                api_type,
+                _fd_obj.login,
+                _fd_obj.password,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 12
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.name = _fd_get("name", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.send_appointment_to_web_service = _fd_get("sendAppointmentToWebService", UNSET)
+            _fd_obj.uri = _fd_get("uri", UNSET)
+            _fd_crud_types = _fd_get("crudTypes", UNSET)
+            type_ = _fd_get("type", UNSET)
+            authentication_type = _fd_get("authenticationType", UNSET)
+            api_type = _fd_get("apiType", UNSET)
+            _fd_obj.login = _fd_get("login", UNSET)
+            _fd_obj.password = _fd_get("password", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        name = d.pop("name", UNSET)
-
-        description = d.pop("description", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        send_appointment_to_web_service = d.pop("sendAppointmentToWebService", UNSET)
-
-        uri = d.pop("uri", UNSET)
-
-        _crud_types = d.pop("crudTypes", UNSET)
+        _crud_types = _fd_crud_types
         crud_types: list[Crud] | Unset = UNSET
         if _crud_types is not UNSET:
             crud_types = []
@@ -158,78 +164,41 @@ class ConnectorDelete:
 
                 crud_types.append(crud_types_item)
 
-        def _parse_type_(data: object) -> ConnectorType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _fd_obj.crud_types = crud_types
+        if isinstance(type_, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                type_type_0 = ConnectorType(data)
-
-                return type_type_0
+                try:
+                    type_ = _FD_ConnectorType_BY_VALUE[type_]
+                except (KeyError, TypeError):
+                    type_ = ConnectorType(type_)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorType | None | Unset, data)
+        _fd_obj.type_ = type_
 
-        type_ = _parse_type_(d.pop("type", UNSET))
-
-        def _parse_authentication_type(data: object) -> ConnectorAuthType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(authentication_type, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                authentication_type_type_0 = ConnectorAuthType(data)
-
-                return authentication_type_type_0
+                try:
+                    authentication_type = _FD_ConnectorAuthType_BY_VALUE[authentication_type]
+                except (KeyError, TypeError):
+                    authentication_type = ConnectorAuthType(authentication_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorAuthType | None | Unset, data)
+        _fd_obj.authentication_type = authentication_type
 
-        authentication_type = _parse_authentication_type(d.pop("authenticationType", UNSET))
-
-        def _parse_api_type(data: object) -> ConnectorApiType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(api_type, int):
             try:
-                if not isinstance(data, int):
-                    raise TypeError()
-                api_type_type_0 = ConnectorApiType(data)
-
-                return api_type_type_0
+                try:
+                    api_type = _FD_ConnectorApiType_BY_VALUE[api_type]
+                except (KeyError, TypeError):
+                    api_type = ConnectorApiType(api_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(ConnectorApiType | None | Unset, data)
+        _fd_obj.api_type = api_type
 
-        api_type = _parse_api_type(d.pop("apiType", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        login = d.pop("login", UNSET)
-
-        password = d.pop("password", UNSET)
-
-        connector_delete = cls(
-            source_app=source_app,
-            name=name,
-            description=description,
-            source_type=source_type,
-            send_appointment_to_web_service=send_appointment_to_web_service,
-            uri=uri,
-            crud_types=crud_types,
-            type_=type_,
-            authentication_type=authentication_type,
-            api_type=api_type,
-            login=login,
-            password=password,
-        )
-
-        connector_delete.additional_properties = d
-        return connector_delete
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -246,3 +215,25 @@ class ConnectorDelete:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "sourceApp",
+    "name",
+    "description",
+    "sourceType",
+    "sendAppointmentToWebService",
+    "uri",
+    "crudTypes",
+    "type",
+    "authenticationType",
+    "apiType",
+    "login",
+    "password",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_ConnectorType_BY_VALUE = ConnectorType._value2member_map_
+_FD_ConnectorAuthType_BY_VALUE = ConnectorAuthType._value2member_map_
+_FD_ConnectorApiType_BY_VALUE = ConnectorApiType._value2member_map_

@@ -23,29 +23,30 @@ class ContainerDelete:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+
+        field_dict["name"] = self.name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        _fd_obj = cls.__new__(cls)
+        try:
+            _fd_obj.name = src_dict["name"]
+            _fd_extra = len(src_dict) != 1
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.name = src_dict["name"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        container_delete = cls(
-            name=name,
-        )
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        container_delete.additional_properties = d
-        return container_delete
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -62,3 +63,6 @@ class ContainerDelete:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_KEYS = frozenset(("name",))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_or_keep
 
 T = TypeVar("T", bound="ContainerListItem")
 
@@ -30,25 +31,20 @@ class ContainerListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        handle_date: None | str | Unset
-        if isinstance(self.handle_date, Unset):
-            handle_date = UNSET
-        elif isinstance(self.handle_date, datetime.datetime):
-            handle_date = self.handle_date.isoformat()
-        else:
-            handle_date = self.handle_date
-
-        handle_locked = self.handle_locked
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        handle_date = self.handle_date
         if handle_date is not UNSET:
-            field_dict["handleDate"] = handle_date
+            field_dict["handleDate"] = (
+                handle_date.isoformat() if isinstance(handle_date, datetime.datetime) else handle_date
+            )
+
+        handle_locked = self.handle_locked
         if handle_locked is not UNSET:
             field_dict["handleLocked"] = handle_locked
 
@@ -56,36 +52,35 @@ class ContainerListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.name,
+                handle_date,
+                _fd_obj.handle_locked,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.name = _fd_get("name", UNSET)
+            handle_date = _fd_get("handleDate", UNSET)
+            _fd_obj.handle_locked = _fd_get("handleLocked", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        def _parse_handle_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(handle_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                handle_date_type_0 = datetime.datetime.fromisoformat(data)
+                handle_date = _fd_fromisoformat(handle_date)
+            except ValueError:
+                handle_date = parse_datetime_or_keep(handle_date)
+        _fd_obj.handle_date = handle_date
 
-                return handle_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        handle_date = _parse_handle_date(d.pop("handleDate", UNSET))
-
-        handle_locked = d.pop("handleLocked", UNSET)
-
-        container_list_item = cls(
-            name=name,
-            handle_date=handle_date,
-            handle_locked=handle_locked,
-        )
-
-        container_list_item.additional_properties = d
-        return container_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,3 +97,10 @@ class ContainerListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("name", "handleDate", "handleLocked")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

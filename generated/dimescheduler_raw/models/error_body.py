@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -40,39 +41,38 @@ class ErrorBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
-
-        title = self.title
-
-        status = self.status
-
-        detail = self.detail
-
-        instance = self.instance
-
-        message = self.message
-
-        error = self.error
-
-        trace_id = self.trace_id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        title = self.title
         if title is not UNSET:
             field_dict["title"] = title
+
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
+
+        detail = self.detail
         if detail is not UNSET:
             field_dict["detail"] = detail
+
+        instance = self.instance
         if instance is not UNSET:
             field_dict["instance"] = instance
+
+        message = self.message
         if message is not UNSET:
             field_dict["message"] = message
+
+        error = self.error
         if error is not UNSET:
             field_dict["error"] = error
+
+        trace_id = self.trace_id
         if trace_id is not UNSET:
             field_dict["traceId"] = trace_id
 
@@ -80,36 +80,38 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.type_,
+                _fd_obj.title,
+                _fd_obj.status,
+                _fd_obj.detail,
+                _fd_obj.instance,
+                _fd_obj.message,
+                _fd_obj.error,
+                _fd_obj.trace_id,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 8
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.type_ = _fd_get("type", UNSET)
+            _fd_obj.title = _fd_get("title", UNSET)
+            _fd_obj.status = _fd_get("status", UNSET)
+            _fd_obj.detail = _fd_get("detail", UNSET)
+            _fd_obj.instance = _fd_get("instance", UNSET)
+            _fd_obj.message = _fd_get("message", UNSET)
+            _fd_obj.error = _fd_get("error", UNSET)
+            _fd_obj.trace_id = _fd_get("traceId", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        title = d.pop("title", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        status = d.pop("status", UNSET)
-
-        detail = d.pop("detail", UNSET)
-
-        instance = d.pop("instance", UNSET)
-
-        message = d.pop("message", UNSET)
-
-        error = d.pop("error", UNSET)
-
-        trace_id = d.pop("traceId", UNSET)
-
-        error_body = cls(
-            type_=type_,
-            title=title,
-            status=status,
-            detail=detail,
-            instance=instance,
-            message=message,
-            error=error,
-            trace_id=trace_id,
-        )
-
-        error_body.additional_properties = d
-        return error_body
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -126,3 +128,9 @@ class ErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("type", "title", "status", "detail", "instance", "message", "error", "traceId")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

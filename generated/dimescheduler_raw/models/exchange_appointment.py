@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -13,7 +14,7 @@ from attrs import field as _attrs_field
 from ..models.exchange_sensitivity import ExchangeSensitivity
 from ..models.exchange_show_as import ExchangeShowAs
 from ..models.importance import Importance
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ExchangeAppointment")
 
@@ -62,85 +63,71 @@ class ExchangeAppointment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        appointment_id = self.appointment_id
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
 
-        appointment_guid: None | str | Unset
-        if isinstance(self.appointment_guid, Unset):
-            appointment_guid = UNSET
-        elif isinstance(self.appointment_guid, UUID):
-            appointment_guid = str(self.appointment_guid)
-        else:
-            appointment_guid = self.appointment_guid
+        appointment_id = self.appointment_id
+        if appointment_id is not UNSET:
+            field_dict["appointmentId"] = appointment_id
+
+        appointment_guid = self.appointment_guid
+        if appointment_guid is not UNSET:
+            field_dict["appointmentGuid"] = (
+                str(appointment_guid) if isinstance(appointment_guid, UUID) else appointment_guid
+            )
 
         appointment_no = self.appointment_no
+        if appointment_no is not UNSET:
+            field_dict["appointmentNo"] = appointment_no
 
         exchange_id = self.exchange_id
+        if exchange_id is not UNSET:
+            field_dict["exchangeId"] = exchange_id
 
         i_cal_u_id = self.i_cal_u_id
+        if i_cal_u_id is not UNSET:
+            field_dict["iCalUId"] = i_cal_u_id
 
-        start: str | Unset = UNSET
-        if not isinstance(self.start, Unset):
-            start = self.start.isoformat()
+        start = self.start
+        if not isinstance(start, Unset):
+            field_dict["start"] = start.isoformat()
 
-        end: str | Unset = UNSET
-        if not isinstance(self.end, Unset):
-            end = self.end.isoformat()
+        end = self.end
+        if not isinstance(end, Unset):
+            field_dict["end"] = end.isoformat()
 
         subject = self.subject
+        if subject is not UNSET:
+            field_dict["subject"] = subject
 
         body = self.body
+        if body is not UNSET:
+            field_dict["body"] = body
 
-        importance: int | Unset = UNSET
-        if not isinstance(self.importance, Unset):
-            importance = self.importance.value
+        importance = self.importance
+        if not isinstance(importance, Unset):
+            field_dict["importance"] = importance._value_
 
         resource_email = self.resource_email
+        if resource_email is not UNSET:
+            field_dict["resourceEmail"] = resource_email
 
-        show_as: int | Unset = UNSET
-        if not isinstance(self.show_as, Unset):
-            show_as = self.show_as.value
+        show_as = self.show_as
+        if not isinstance(show_as, Unset):
+            field_dict["showAs"] = show_as._value_
 
-        sensitivity: int | Unset = UNSET
-        if not isinstance(self.sensitivity, Unset):
-            sensitivity = self.sensitivity.value
+        sensitivity = self.sensitivity
+        if not isinstance(sensitivity, Unset):
+            field_dict["sensitivity"] = sensitivity._value_
 
         categories: list[str] | Unset = UNSET
         if not isinstance(self.categories, Unset):
             categories = self.categories
 
-        created_by_exchange = self.created_by_exchange
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if appointment_id is not UNSET:
-            field_dict["appointmentId"] = appointment_id
-        if appointment_guid is not UNSET:
-            field_dict["appointmentGuid"] = appointment_guid
-        if appointment_no is not UNSET:
-            field_dict["appointmentNo"] = appointment_no
-        if exchange_id is not UNSET:
-            field_dict["exchangeId"] = exchange_id
-        if i_cal_u_id is not UNSET:
-            field_dict["iCalUId"] = i_cal_u_id
-        if start is not UNSET:
-            field_dict["start"] = start
-        if end is not UNSET:
-            field_dict["end"] = end
-        if subject is not UNSET:
-            field_dict["subject"] = subject
-        if body is not UNSET:
-            field_dict["body"] = body
-        if importance is not UNSET:
-            field_dict["importance"] = importance
-        if resource_email is not UNSET:
-            field_dict["resourceEmail"] = resource_email
-        if show_as is not UNSET:
-            field_dict["showAs"] = show_as
-        if sensitivity is not UNSET:
-            field_dict["sensitivity"] = sensitivity
         if categories is not UNSET:
             field_dict["categories"] = categories
+
+        created_by_exchange = self.created_by_exchange
         if created_by_exchange is not UNSET:
             field_dict["createdByExchange"] = created_by_exchange
 
@@ -148,97 +135,97 @@ class ExchangeAppointment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        appointment_id = d.pop("appointmentId", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.appointment_id,
+                appointment_guid,
+                _fd_obj.appointment_no,
+                _fd_obj.exchange_id,
+                _fd_obj.i_cal_u_id,
+                start,
+                end,
+                _fd_obj.subject,
+                _fd_obj.body,
+                importance,
+                _fd_obj.resource_email,
+                show_as,
+                sensitivity,
+                _fd_categories,
+                _fd_obj.created_by_exchange,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 15
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
+            appointment_guid = _fd_get("appointmentGuid", UNSET)
+            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
+            _fd_obj.exchange_id = _fd_get("exchangeId", UNSET)
+            _fd_obj.i_cal_u_id = _fd_get("iCalUId", UNSET)
+            start = _fd_get("start", UNSET)
+            end = _fd_get("end", UNSET)
+            _fd_obj.subject = _fd_get("subject", UNSET)
+            _fd_obj.body = _fd_get("body", UNSET)
+            importance = _fd_get("importance", UNSET)
+            _fd_obj.resource_email = _fd_get("resourceEmail", UNSET)
+            show_as = _fd_get("showAs", UNSET)
+            sensitivity = _fd_get("sensitivity", UNSET)
+            _fd_categories = _fd_get("categories", UNSET)
+            _fd_obj.created_by_exchange = _fd_get("createdByExchange", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        def _parse_appointment_guid(data: object) -> None | Unset | UUID:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_guid, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_guid_type_0 = UUID(data)
-
-                return appointment_guid_type_0
+                appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UUID, data)
+        _fd_obj.appointment_guid = appointment_guid
 
-        appointment_guid = _parse_appointment_guid(d.pop("appointmentGuid", UNSET))
+        if start is not UNSET:
+            try:
+                start = _fd_fromisoformat(start)
+            except ValueError:
+                start = parse_datetime_fallback(start)
+        _fd_obj.start = start
 
-        appointment_no = d.pop("appointmentNo", UNSET)
+        if end is not UNSET:
+            try:
+                end = _fd_fromisoformat(end)
+            except ValueError:
+                end = parse_datetime_fallback(end)
+        _fd_obj.end = end
 
-        exchange_id = d.pop("exchangeId", UNSET)
+        if importance is not UNSET:
+            try:
+                importance = _FD_Importance_BY_VALUE[importance]
+            except (KeyError, TypeError):
+                importance = Importance(importance)
+        _fd_obj.importance = importance
 
-        i_cal_u_id = d.pop("iCalUId", UNSET)
+        if show_as is not UNSET:
+            try:
+                show_as = _FD_ExchangeShowAs_BY_VALUE[show_as]
+            except (KeyError, TypeError):
+                show_as = ExchangeShowAs(show_as)
+        _fd_obj.show_as = show_as
 
-        _start = d.pop("start", UNSET)
-        start: datetime.datetime | Unset
-        if isinstance(_start, Unset):
-            start = UNSET
-        else:
-            start = datetime.datetime.fromisoformat(_start)
+        if sensitivity is not UNSET:
+            try:
+                sensitivity = _FD_ExchangeSensitivity_BY_VALUE[sensitivity]
+            except (KeyError, TypeError):
+                sensitivity = ExchangeSensitivity(sensitivity)
+        _fd_obj.sensitivity = sensitivity
 
-        _end = d.pop("end", UNSET)
-        end: datetime.datetime | Unset
-        if isinstance(_end, Unset):
-            end = UNSET
-        else:
-            end = datetime.datetime.fromisoformat(_end)
+        categories = cast(list[str], _fd_categories)
 
-        subject = d.pop("subject", UNSET)
+        _fd_obj.categories = categories
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        body = d.pop("body", UNSET)
-
-        _importance = d.pop("importance", UNSET)
-        importance: Importance | Unset
-        if isinstance(_importance, Unset):
-            importance = UNSET
-        else:
-            importance = Importance(_importance)
-
-        resource_email = d.pop("resourceEmail", UNSET)
-
-        _show_as = d.pop("showAs", UNSET)
-        show_as: ExchangeShowAs | Unset
-        if isinstance(_show_as, Unset):
-            show_as = UNSET
-        else:
-            show_as = ExchangeShowAs(_show_as)
-
-        _sensitivity = d.pop("sensitivity", UNSET)
-        sensitivity: ExchangeSensitivity | Unset
-        if isinstance(_sensitivity, Unset):
-            sensitivity = UNSET
-        else:
-            sensitivity = ExchangeSensitivity(_sensitivity)
-
-        categories = cast(list[str], d.pop("categories", UNSET))
-
-        created_by_exchange = d.pop("createdByExchange", UNSET)
-
-        exchange_appointment = cls(
-            appointment_id=appointment_id,
-            appointment_guid=appointment_guid,
-            appointment_no=appointment_no,
-            exchange_id=exchange_id,
-            i_cal_u_id=i_cal_u_id,
-            start=start,
-            end=end,
-            subject=subject,
-            body=body,
-            importance=importance,
-            resource_email=resource_email,
-            show_as=show_as,
-            sensitivity=sensitivity,
-            categories=categories,
-            created_by_exchange=created_by_exchange,
-        )
-
-        exchange_appointment.additional_properties = d
-        return exchange_appointment
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -255,3 +242,29 @@ class ExchangeAppointment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "appointmentId",
+    "appointmentGuid",
+    "appointmentNo",
+    "exchangeId",
+    "iCalUId",
+    "start",
+    "end",
+    "subject",
+    "body",
+    "importance",
+    "resourceEmail",
+    "showAs",
+    "sensitivity",
+    "categories",
+    "createdByExchange",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat
+_FD_Importance_BY_VALUE = Importance._value2member_map_
+_FD_ExchangeShowAs_BY_VALUE = ExchangeShowAs._value2member_map_
+_FD_ExchangeSensitivity_BY_VALUE = ExchangeSensitivity._value2member_map_

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -31,25 +32,20 @@ class FilterGroup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        id = self.id
-
-        column_no = self.column_no
-
-        data_filter = self.data_filter
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+
+        field_dict["name"] = self.name
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        column_no = self.column_no
         if column_no is not UNSET:
             field_dict["columnNo"] = column_no
+
+        data_filter = self.data_filter
         if data_filter is not UNSET:
             field_dict["dataFilter"] = data_filter
 
@@ -57,24 +53,30 @@ class FilterGroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.name,
+                _fd_obj.id,
+                _fd_obj.column_no,
+                _fd_obj.data_filter,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 4
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.name = src_dict["name"]
+            _fd_obj.id = _fd_get("id", UNSET)
+            _fd_obj.column_no = _fd_get("columnNo", UNSET)
+            _fd_obj.data_filter = _fd_get("dataFilter", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        id = d.pop("id", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        column_no = d.pop("columnNo", UNSET)
-
-        data_filter = d.pop("dataFilter", UNSET)
-
-        filter_group = cls(
-            name=name,
-            id=id,
-            column_no=column_no,
-            data_filter=data_filter,
-        )
-
-        filter_group.additional_properties = d
-        return filter_group
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,3 +93,9 @@ class FilterGroup:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("name", "id", "columnNo", "dataFilter")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -31,23 +32,22 @@ class FilterGroupListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
-        column_no = self.column_no
-
-        data_filter = self.data_filter
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        column_no = self.column_no
         if column_no is not UNSET:
             field_dict["columnNo"] = column_no
+
+        data_filter = self.data_filter
         if data_filter is not UNSET:
             field_dict["dataFilter"] = data_filter
 
@@ -55,24 +55,30 @@ class FilterGroupListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.id,
+                _fd_obj.name,
+                _fd_obj.column_no,
+                _fd_obj.data_filter,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 4
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.id = _fd_get("id", UNSET)
+            _fd_obj.name = _fd_get("name", UNSET)
+            _fd_obj.column_no = _fd_get("columnNo", UNSET)
+            _fd_obj.data_filter = _fd_get("dataFilter", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        name = d.pop("name", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        column_no = d.pop("columnNo", UNSET)
-
-        data_filter = d.pop("dataFilter", UNSET)
-
-        filter_group_list_item = cls(
-            id=id,
-            name=name,
-            column_no=column_no,
-            data_filter=data_filter,
-        )
-
-        filter_group_list_item.additional_properties = d
-        return filter_group_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,3 +95,9 @@ class FilterGroupListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("id", "name", "columnNo", "dataFilter")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

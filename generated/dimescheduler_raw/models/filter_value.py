@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -25,35 +26,36 @@ class FilterValue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        group = self.group
-
-        value = self.value
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "group": group,
-                "value": value,
-            }
-        )
+
+        field_dict["group"] = self.group
+
+        field_dict["value"] = self.value
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        group = d.pop("group")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.group,
+                _fd_obj.value,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 2
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.group = src_dict["group"]
+            _fd_obj.value = src_dict["value"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        value = d.pop("value")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        filter_value = cls(
-            group=group,
-            value=value,
-        )
-
-        filter_value.additional_properties = d
-        return filter_value
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -70,3 +72,9 @@ class FilterValue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("group", "value")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -41,43 +42,42 @@ class Geocode:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        full_address = self.full_address
-
-        street = self.street
-
-        street_no = self.street_no
-
-        postcode = self.postcode
-
-        city = self.city
-
-        county = self.county
-
-        state = self.state
-
-        region = self.region
-
-        country = self.country
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        full_address = self.full_address
         if full_address is not UNSET:
             field_dict["fullAddress"] = full_address
+
+        street = self.street
         if street is not UNSET:
             field_dict["street"] = street
+
+        street_no = self.street_no
         if street_no is not UNSET:
             field_dict["streetNo"] = street_no
+
+        postcode = self.postcode
         if postcode is not UNSET:
             field_dict["postcode"] = postcode
+
+        city = self.city
         if city is not UNSET:
             field_dict["city"] = city
+
+        county = self.county
         if county is not UNSET:
             field_dict["county"] = county
+
+        state = self.state
         if state is not UNSET:
             field_dict["state"] = state
+
+        region = self.region
         if region is not UNSET:
             field_dict["region"] = region
+
+        country = self.country
         if country is not UNSET:
             field_dict["country"] = country
 
@@ -85,39 +85,40 @@ class Geocode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        full_address = d.pop("fullAddress", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.full_address,
+                _fd_obj.street,
+                _fd_obj.street_no,
+                _fd_obj.postcode,
+                _fd_obj.city,
+                _fd_obj.county,
+                _fd_obj.state,
+                _fd_obj.region,
+                _fd_obj.country,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 9
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.full_address = _fd_get("fullAddress", UNSET)
+            _fd_obj.street = _fd_get("street", UNSET)
+            _fd_obj.street_no = _fd_get("streetNo", UNSET)
+            _fd_obj.postcode = _fd_get("postcode", UNSET)
+            _fd_obj.city = _fd_get("city", UNSET)
+            _fd_obj.county = _fd_get("county", UNSET)
+            _fd_obj.state = _fd_get("state", UNSET)
+            _fd_obj.region = _fd_get("region", UNSET)
+            _fd_obj.country = _fd_get("country", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        street = d.pop("street", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        street_no = d.pop("streetNo", UNSET)
-
-        postcode = d.pop("postcode", UNSET)
-
-        city = d.pop("city", UNSET)
-
-        county = d.pop("county", UNSET)
-
-        state = d.pop("state", UNSET)
-
-        region = d.pop("region", UNSET)
-
-        country = d.pop("country", UNSET)
-
-        geocode = cls(
-            full_address=full_address,
-            street=street,
-            street_no=street_no,
-            postcode=postcode,
-            city=city,
-            county=county,
-            state=state,
-            region=region,
-            country=country,
-        )
-
-        geocode.additional_properties = d
-        return geocode
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,3 +135,19 @@ class Geocode:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "fullAddress",
+    "street",
+    "streetNo",
+    "postcode",
+    "city",
+    "county",
+    "state",
+    "region",
+    "country",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
@@ -27,9 +28,14 @@ class ImportRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stored_procedure_name = self.stored_procedure_name
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        field_dict["StoredProcedureName"] = self.stored_procedure_name
 
         parameter_names = self.parameter_names
+
+        field_dict["ParameterNames"] = parameter_names
 
         parameter_values = []
         for parameter_values_item_data in self.parameter_values:
@@ -37,27 +43,34 @@ class ImportRequest:
             parameter_values_item = parameter_values_item_data
             parameter_values.append(parameter_values_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "storedProcedureName": stored_procedure_name,
-                "parameterNames": parameter_names,
-                "parameterValues": parameter_values,
-            }
-        )
+        field_dict["ParameterValues"] = parameter_values
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        stored_procedure_name = d.pop("storedProcedureName")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.stored_procedure_name,
+                _fd_parameter_names,
+                _fd_parameter_values,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.stored_procedure_name = src_dict["StoredProcedureName"]
+            _fd_parameter_names = src_dict["ParameterNames"]
+            _fd_parameter_values = src_dict["ParameterValues"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        parameter_names = cast(list[str], d.pop("parameterNames"))
+        parameter_names = cast(list[str], _fd_parameter_names)
 
+        _fd_obj.parameter_names = parameter_names
         parameter_values = []
-        _parameter_values = d.pop("parameterValues")
+        _parameter_values = _fd_parameter_values
         for parameter_values_item_data in _parameter_values:
 
             def _parse_parameter_values_item(data: object) -> None | str:
@@ -69,14 +82,11 @@ class ImportRequest:
 
             parameter_values.append(parameter_values_item)
 
-        import_request = cls(
-            stored_procedure_name=stored_procedure_name,
-            parameter_names=parameter_names,
-            parameter_values=parameter_values,
-        )
+        _fd_obj.parameter_values = parameter_values
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        import_request.additional_properties = d
-        return import_request
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -93,3 +103,9 @@ class ImportRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("StoredProcedureName", "ParameterNames", "ParameterValues")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

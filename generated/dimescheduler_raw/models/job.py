@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_or_keep
 
 T = TypeVar("T", bound="Job")
 
@@ -267,548 +268,468 @@ class Job:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        short_description = self.short_description
-
-        description = self.description
-
-        type_ = self.type_
-
-        name = self.name
-
-        category = self.category
-
-        time_marker = self.time_marker
-
-        pin = self.pin
-
-        customer_no = self.customer_no
-
-        customer_name = self.customer_name
-
-        customer_address = self.customer_address
-
-        customer_address_geo_long: float | None | Unset
-        if isinstance(self.customer_address_geo_long, Unset):
-            customer_address_geo_long = UNSET
-        else:
-            customer_address_geo_long = self.customer_address_geo_long
-
-        customer_address_geo_lat: float | None | Unset
-        if isinstance(self.customer_address_geo_lat, Unset):
-            customer_address_geo_lat = UNSET
-        else:
-            customer_address_geo_lat = self.customer_address_geo_lat
-
-        customer_phone = self.customer_phone
-
-        customer_email = self.customer_email
-
-        contact_no = self.contact_no
-
-        contact_name = self.contact_name
-
-        contact_address = self.contact_address
-
-        contact_address_geo_long: float | None | Unset
-        if isinstance(self.contact_address_geo_long, Unset):
-            contact_address_geo_long = UNSET
-        else:
-            contact_address_geo_long = self.contact_address_geo_long
-
-        contact_address_geo_lat: float | None | Unset
-        if isinstance(self.contact_address_geo_lat, Unset):
-            contact_address_geo_lat = UNSET
-        else:
-            contact_address_geo_lat = self.contact_address_geo_lat
-
-        contact_phone = self.contact_phone
-
-        contact_email = self.contact_email
-
-        site_no = self.site_no
-
-        site_name = self.site_name
-
-        site_address = self.site_address
-
-        site_address_geo_long: float | None | Unset
-        if isinstance(self.site_address_geo_long, Unset):
-            site_address_geo_long = UNSET
-        else:
-            site_address_geo_long = self.site_address_geo_long
-
-        site_address_geo_lat: float | None | Unset
-        if isinstance(self.site_address_geo_lat, Unset):
-            site_address_geo_lat = UNSET
-        else:
-            site_address_geo_lat = self.site_address_geo_lat
-
-        site_phone = self.site_phone
-
-        site_email = self.site_email
-
-        site_region = self.site_region
-
-        site_street = self.site_street
-
-        site_street_no = self.site_street_no
-
-        site_postcode = self.site_postcode
-
-        site_city = self.site_city
-
-        site_county = self.site_county
-
-        site_state = self.site_state
-
-        site_country = self.site_country
-
-        site_from_no = self.site_from_no
-
-        site_from_name = self.site_from_name
-
-        site_from_address = self.site_from_address
-
-        site_from_address_geo_long: float | None | Unset
-        if isinstance(self.site_from_address_geo_long, Unset):
-            site_from_address_geo_long = UNSET
-        else:
-            site_from_address_geo_long = self.site_from_address_geo_long
-
-        site_from_address_geo_lat: float | None | Unset
-        if isinstance(self.site_from_address_geo_lat, Unset):
-            site_from_address_geo_lat = UNSET
-        else:
-            site_from_address_geo_lat = self.site_from_address_geo_lat
-
-        site_from_phone = self.site_from_phone
-
-        site_from_email = self.site_from_email
-
-        site_from_region = self.site_from_region
-
-        site_from_street = self.site_from_street
-
-        site_from_street_no = self.site_from_street_no
-
-        site_from_postcode = self.site_from_postcode
-
-        site_from_city = self.site_from_city
-
-        site_from_county = self.site_from_county
-
-        site_from_state = self.site_from_state
-
-        site_from_country = self.site_from_country
-
-        bill_no = self.bill_no
-
-        bill_name = self.bill_name
-
-        bill_address = self.bill_address
-
-        bill_address_geo_long: float | None | Unset
-        if isinstance(self.bill_address_geo_long, Unset):
-            bill_address_geo_long = UNSET
-        else:
-            bill_address_geo_long = self.bill_address_geo_long
-
-        bill_address_geo_lat: float | None | Unset
-        if isinstance(self.bill_address_geo_lat, Unset):
-            bill_address_geo_lat = UNSET
-        else:
-            bill_address_geo_lat = self.bill_address_geo_lat
-
-        bill_phone = self.bill_phone
-
-        bill_email = self.bill_email
-
-        bill_region = self.bill_region
-
-        importance: int | Unset = UNSET
-        if not isinstance(self.importance, Unset):
-            importance = self.importance.value
-
-        creation_date_time: None | str | Unset
-        if isinstance(self.creation_date_time, Unset):
-            creation_date_time = UNSET
-        elif isinstance(self.creation_date_time, datetime.datetime):
-            creation_date_time = self.creation_date_time.isoformat()
-        else:
-            creation_date_time = self.creation_date_time
-
-        customer_reference = self.customer_reference
-
-        language = self.language
-
-        responsible = self.responsible
-
-        creator = self.creator
-
-        free_text_1 = self.free_text_1
-
-        free_text_2 = self.free_text_2
-
-        free_text_3 = self.free_text_3
-
-        free_text_4 = self.free_text_4
-
-        free_text_5 = self.free_text_5
-
-        free_text_6 = self.free_text_6
-
-        free_text_7 = self.free_text_7
-
-        free_text_8 = self.free_text_8
-
-        free_text_9 = self.free_text_9
-
-        free_text_10 = self.free_text_10
-
-        free_text_11 = self.free_text_11
-
-        free_text_12 = self.free_text_12
-
-        free_text_13 = self.free_text_13
-
-        free_text_14 = self.free_text_14
-
-        free_text_15 = self.free_text_15
-
-        free_text_16 = self.free_text_16
-
-        free_text_17 = self.free_text_17
-
-        free_text_18 = self.free_text_18
-
-        free_text_19 = self.free_text_19
-
-        free_text_20 = self.free_text_20
-
-        free_decimal_1 = self.free_decimal_1
-
-        free_decimal_2 = self.free_decimal_2
-
-        free_decimal_3 = self.free_decimal_3
-
-        free_decimal_4 = self.free_decimal_4
-
-        free_decimal_5 = self.free_decimal_5
-
-        free_date_1: None | str | Unset
-        if isinstance(self.free_date_1, Unset):
-            free_date_1 = UNSET
-        elif isinstance(self.free_date_1, datetime.datetime):
-            free_date_1 = self.free_date_1.isoformat()
-        else:
-            free_date_1 = self.free_date_1
-
-        free_date_2: None | str | Unset
-        if isinstance(self.free_date_2, Unset):
-            free_date_2 = UNSET
-        elif isinstance(self.free_date_2, datetime.datetime):
-            free_date_2 = self.free_date_2.isoformat()
-        else:
-            free_date_2 = self.free_date_2
-
-        free_date_3: None | str | Unset
-        if isinstance(self.free_date_3, Unset):
-            free_date_3 = UNSET
-        elif isinstance(self.free_date_3, datetime.datetime):
-            free_date_3 = self.free_date_3.isoformat()
-        else:
-            free_date_3 = self.free_date_3
-
-        free_date_4: None | str | Unset
-        if isinstance(self.free_date_4, Unset):
-            free_date_4 = UNSET
-        elif isinstance(self.free_date_4, datetime.datetime):
-            free_date_4 = self.free_date_4.isoformat()
-        else:
-            free_date_4 = self.free_date_4
-
-        free_date_5: None | str | Unset
-        if isinstance(self.free_date_5, Unset):
-            free_date_5 = UNSET
-        elif isinstance(self.free_date_5, datetime.datetime):
-            free_date_5 = self.free_date_5.isoformat()
-        else:
-            free_date_5 = self.free_date_5
-
-        free_bit_1 = self.free_bit_1
-
-        free_bit_2 = self.free_bit_2
-
-        free_bit_3 = self.free_bit_3
-
-        free_bit_4 = self.free_bit_4
-
-        free_bit_5 = self.free_bit_5
-
-        enable_manual_selection = self.enable_manual_selection
-
-        available_in_gantt = self.available_in_gantt
-
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.datetime):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
-
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.datetime):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
-
-        allow_dependencies = self.allow_dependencies
-
-        note = self.note
-
-        over_rule_gantt_planning = self.over_rule_gantt_planning
-
-        check_appointments = self.check_appointments
-
-        sent_from_back_office = self.sent_from_back_office
-
-        read_only = self.read_only
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-                "sourceType": source_type,
-                "jobNo": job_no,
-                "shortDescription": short_description,
-            }
-        )
+
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["sourceType"] = self.source_type
+
+        field_dict["jobNo"] = self.job_no
+
+        field_dict["shortDescription"] = self.short_description
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        category = self.category
         if category is not UNSET:
             field_dict["category"] = category
+
+        time_marker = self.time_marker
         if time_marker is not UNSET:
             field_dict["timeMarker"] = time_marker
+
+        pin = self.pin
         if pin is not UNSET:
             field_dict["pin"] = pin
+
+        customer_no = self.customer_no
         if customer_no is not UNSET:
             field_dict["customerNo"] = customer_no
+
+        customer_name = self.customer_name
         if customer_name is not UNSET:
             field_dict["customerName"] = customer_name
+
+        customer_address = self.customer_address
         if customer_address is not UNSET:
             field_dict["customerAddress"] = customer_address
+
+        customer_address_geo_long = self.customer_address_geo_long
         if customer_address_geo_long is not UNSET:
             field_dict["customerAddressGeoLong"] = customer_address_geo_long
+
+        customer_address_geo_lat = self.customer_address_geo_lat
         if customer_address_geo_lat is not UNSET:
             field_dict["customerAddressGeoLat"] = customer_address_geo_lat
+
+        customer_phone = self.customer_phone
         if customer_phone is not UNSET:
             field_dict["customerPhone"] = customer_phone
+
+        customer_email = self.customer_email
         if customer_email is not UNSET:
             field_dict["customerEmail"] = customer_email
+
+        contact_no = self.contact_no
         if contact_no is not UNSET:
             field_dict["contactNo"] = contact_no
+
+        contact_name = self.contact_name
         if contact_name is not UNSET:
             field_dict["contactName"] = contact_name
+
+        contact_address = self.contact_address
         if contact_address is not UNSET:
             field_dict["contactAddress"] = contact_address
+
+        contact_address_geo_long = self.contact_address_geo_long
         if contact_address_geo_long is not UNSET:
             field_dict["contactAddressGeoLong"] = contact_address_geo_long
+
+        contact_address_geo_lat = self.contact_address_geo_lat
         if contact_address_geo_lat is not UNSET:
             field_dict["contactAddressGeoLat"] = contact_address_geo_lat
+
+        contact_phone = self.contact_phone
         if contact_phone is not UNSET:
             field_dict["contactPhone"] = contact_phone
+
+        contact_email = self.contact_email
         if contact_email is not UNSET:
             field_dict["contactEmail"] = contact_email
+
+        site_no = self.site_no
         if site_no is not UNSET:
             field_dict["siteNo"] = site_no
+
+        site_name = self.site_name
         if site_name is not UNSET:
             field_dict["siteName"] = site_name
+
+        site_address = self.site_address
         if site_address is not UNSET:
             field_dict["siteAddress"] = site_address
+
+        site_address_geo_long = self.site_address_geo_long
         if site_address_geo_long is not UNSET:
             field_dict["siteAddressGeoLong"] = site_address_geo_long
+
+        site_address_geo_lat = self.site_address_geo_lat
         if site_address_geo_lat is not UNSET:
             field_dict["siteAddressGeoLat"] = site_address_geo_lat
+
+        site_phone = self.site_phone
         if site_phone is not UNSET:
             field_dict["sitePhone"] = site_phone
+
+        site_email = self.site_email
         if site_email is not UNSET:
             field_dict["siteEmail"] = site_email
+
+        site_region = self.site_region
         if site_region is not UNSET:
             field_dict["siteRegion"] = site_region
+
+        site_street = self.site_street
         if site_street is not UNSET:
             field_dict["siteStreet"] = site_street
+
+        site_street_no = self.site_street_no
         if site_street_no is not UNSET:
             field_dict["siteStreetNo"] = site_street_no
+
+        site_postcode = self.site_postcode
         if site_postcode is not UNSET:
             field_dict["sitePostcode"] = site_postcode
+
+        site_city = self.site_city
         if site_city is not UNSET:
             field_dict["siteCity"] = site_city
+
+        site_county = self.site_county
         if site_county is not UNSET:
             field_dict["siteCounty"] = site_county
+
+        site_state = self.site_state
         if site_state is not UNSET:
             field_dict["siteState"] = site_state
+
+        site_country = self.site_country
         if site_country is not UNSET:
             field_dict["siteCountry"] = site_country
+
+        site_from_no = self.site_from_no
         if site_from_no is not UNSET:
             field_dict["siteFromNo"] = site_from_no
+
+        site_from_name = self.site_from_name
         if site_from_name is not UNSET:
             field_dict["siteFromName"] = site_from_name
+
+        site_from_address = self.site_from_address
         if site_from_address is not UNSET:
             field_dict["siteFromAddress"] = site_from_address
+
+        site_from_address_geo_long = self.site_from_address_geo_long
         if site_from_address_geo_long is not UNSET:
             field_dict["siteFromAddressGeoLong"] = site_from_address_geo_long
+
+        site_from_address_geo_lat = self.site_from_address_geo_lat
         if site_from_address_geo_lat is not UNSET:
             field_dict["siteFromAddressGeoLat"] = site_from_address_geo_lat
+
+        site_from_phone = self.site_from_phone
         if site_from_phone is not UNSET:
             field_dict["siteFromPhone"] = site_from_phone
+
+        site_from_email = self.site_from_email
         if site_from_email is not UNSET:
             field_dict["siteFromEmail"] = site_from_email
+
+        site_from_region = self.site_from_region
         if site_from_region is not UNSET:
             field_dict["siteFromRegion"] = site_from_region
+
+        site_from_street = self.site_from_street
         if site_from_street is not UNSET:
             field_dict["siteFromStreet"] = site_from_street
+
+        site_from_street_no = self.site_from_street_no
         if site_from_street_no is not UNSET:
             field_dict["siteFromStreetNo"] = site_from_street_no
+
+        site_from_postcode = self.site_from_postcode
         if site_from_postcode is not UNSET:
             field_dict["siteFromPostcode"] = site_from_postcode
+
+        site_from_city = self.site_from_city
         if site_from_city is not UNSET:
             field_dict["siteFromCity"] = site_from_city
+
+        site_from_county = self.site_from_county
         if site_from_county is not UNSET:
             field_dict["siteFromCounty"] = site_from_county
+
+        site_from_state = self.site_from_state
         if site_from_state is not UNSET:
             field_dict["siteFromState"] = site_from_state
+
+        site_from_country = self.site_from_country
         if site_from_country is not UNSET:
             field_dict["siteFromCountry"] = site_from_country
+
+        bill_no = self.bill_no
         if bill_no is not UNSET:
             field_dict["billNo"] = bill_no
+
+        bill_name = self.bill_name
         if bill_name is not UNSET:
             field_dict["billName"] = bill_name
+
+        bill_address = self.bill_address
         if bill_address is not UNSET:
             field_dict["billAddress"] = bill_address
+
+        bill_address_geo_long = self.bill_address_geo_long
         if bill_address_geo_long is not UNSET:
             field_dict["billAddressGeoLong"] = bill_address_geo_long
+
+        bill_address_geo_lat = self.bill_address_geo_lat
         if bill_address_geo_lat is not UNSET:
             field_dict["billAddressGeoLat"] = bill_address_geo_lat
+
+        bill_phone = self.bill_phone
         if bill_phone is not UNSET:
             field_dict["billPhone"] = bill_phone
+
+        bill_email = self.bill_email
         if bill_email is not UNSET:
             field_dict["billEmail"] = bill_email
+
+        bill_region = self.bill_region
         if bill_region is not UNSET:
             field_dict["billRegion"] = bill_region
-        if importance is not UNSET:
-            field_dict["importance"] = importance
+
+        importance = self.importance
+        if not isinstance(importance, Unset):
+            field_dict["importance"] = importance._value_
+
+        creation_date_time = self.creation_date_time
         if creation_date_time is not UNSET:
-            field_dict["creationDateTime"] = creation_date_time
+            field_dict["creationDateTime"] = (
+                creation_date_time.isoformat()
+                if isinstance(creation_date_time, datetime.datetime)
+                else creation_date_time
+            )
+
+        customer_reference = self.customer_reference
         if customer_reference is not UNSET:
             field_dict["customerReference"] = customer_reference
+
+        language = self.language
         if language is not UNSET:
             field_dict["language"] = language
+
+        responsible = self.responsible
         if responsible is not UNSET:
             field_dict["responsible"] = responsible
+
+        creator = self.creator
         if creator is not UNSET:
             field_dict["creator"] = creator
+
+        free_text_1 = self.free_text_1
         if free_text_1 is not UNSET:
             field_dict["freeText1"] = free_text_1
+
+        free_text_2 = self.free_text_2
         if free_text_2 is not UNSET:
             field_dict["freeText2"] = free_text_2
+
+        free_text_3 = self.free_text_3
         if free_text_3 is not UNSET:
             field_dict["freeText3"] = free_text_3
+
+        free_text_4 = self.free_text_4
         if free_text_4 is not UNSET:
             field_dict["freeText4"] = free_text_4
+
+        free_text_5 = self.free_text_5
         if free_text_5 is not UNSET:
             field_dict["freeText5"] = free_text_5
+
+        free_text_6 = self.free_text_6
         if free_text_6 is not UNSET:
             field_dict["freeText6"] = free_text_6
+
+        free_text_7 = self.free_text_7
         if free_text_7 is not UNSET:
             field_dict["freeText7"] = free_text_7
+
+        free_text_8 = self.free_text_8
         if free_text_8 is not UNSET:
             field_dict["freeText8"] = free_text_8
+
+        free_text_9 = self.free_text_9
         if free_text_9 is not UNSET:
             field_dict["freeText9"] = free_text_9
+
+        free_text_10 = self.free_text_10
         if free_text_10 is not UNSET:
             field_dict["freeText10"] = free_text_10
+
+        free_text_11 = self.free_text_11
         if free_text_11 is not UNSET:
             field_dict["freeText11"] = free_text_11
+
+        free_text_12 = self.free_text_12
         if free_text_12 is not UNSET:
             field_dict["freeText12"] = free_text_12
+
+        free_text_13 = self.free_text_13
         if free_text_13 is not UNSET:
             field_dict["freeText13"] = free_text_13
+
+        free_text_14 = self.free_text_14
         if free_text_14 is not UNSET:
             field_dict["freeText14"] = free_text_14
+
+        free_text_15 = self.free_text_15
         if free_text_15 is not UNSET:
             field_dict["freeText15"] = free_text_15
+
+        free_text_16 = self.free_text_16
         if free_text_16 is not UNSET:
             field_dict["freeText16"] = free_text_16
+
+        free_text_17 = self.free_text_17
         if free_text_17 is not UNSET:
             field_dict["freeText17"] = free_text_17
+
+        free_text_18 = self.free_text_18
         if free_text_18 is not UNSET:
             field_dict["freeText18"] = free_text_18
+
+        free_text_19 = self.free_text_19
         if free_text_19 is not UNSET:
             field_dict["freeText19"] = free_text_19
+
+        free_text_20 = self.free_text_20
         if free_text_20 is not UNSET:
             field_dict["freeText20"] = free_text_20
+
+        free_decimal_1 = self.free_decimal_1
         if free_decimal_1 is not UNSET:
             field_dict["freeDecimal1"] = free_decimal_1
+
+        free_decimal_2 = self.free_decimal_2
         if free_decimal_2 is not UNSET:
             field_dict["freeDecimal2"] = free_decimal_2
+
+        free_decimal_3 = self.free_decimal_3
         if free_decimal_3 is not UNSET:
             field_dict["freeDecimal3"] = free_decimal_3
+
+        free_decimal_4 = self.free_decimal_4
         if free_decimal_4 is not UNSET:
             field_dict["freeDecimal4"] = free_decimal_4
+
+        free_decimal_5 = self.free_decimal_5
         if free_decimal_5 is not UNSET:
             field_dict["freeDecimal5"] = free_decimal_5
+
+        free_date_1 = self.free_date_1
         if free_date_1 is not UNSET:
-            field_dict["freeDate1"] = free_date_1
+            field_dict["freeDate1"] = (
+                free_date_1.isoformat() if isinstance(free_date_1, datetime.datetime) else free_date_1
+            )
+
+        free_date_2 = self.free_date_2
         if free_date_2 is not UNSET:
-            field_dict["freeDate2"] = free_date_2
+            field_dict["freeDate2"] = (
+                free_date_2.isoformat() if isinstance(free_date_2, datetime.datetime) else free_date_2
+            )
+
+        free_date_3 = self.free_date_3
         if free_date_3 is not UNSET:
-            field_dict["freeDate3"] = free_date_3
+            field_dict["freeDate3"] = (
+                free_date_3.isoformat() if isinstance(free_date_3, datetime.datetime) else free_date_3
+            )
+
+        free_date_4 = self.free_date_4
         if free_date_4 is not UNSET:
-            field_dict["freeDate4"] = free_date_4
+            field_dict["freeDate4"] = (
+                free_date_4.isoformat() if isinstance(free_date_4, datetime.datetime) else free_date_4
+            )
+
+        free_date_5 = self.free_date_5
         if free_date_5 is not UNSET:
-            field_dict["freeDate5"] = free_date_5
+            field_dict["freeDate5"] = (
+                free_date_5.isoformat() if isinstance(free_date_5, datetime.datetime) else free_date_5
+            )
+
+        free_bit_1 = self.free_bit_1
         if free_bit_1 is not UNSET:
             field_dict["freeBit1"] = free_bit_1
+
+        free_bit_2 = self.free_bit_2
         if free_bit_2 is not UNSET:
             field_dict["freeBit2"] = free_bit_2
+
+        free_bit_3 = self.free_bit_3
         if free_bit_3 is not UNSET:
             field_dict["freeBit3"] = free_bit_3
+
+        free_bit_4 = self.free_bit_4
         if free_bit_4 is not UNSET:
             field_dict["freeBit4"] = free_bit_4
+
+        free_bit_5 = self.free_bit_5
         if free_bit_5 is not UNSET:
             field_dict["freeBit5"] = free_bit_5
+
+        enable_manual_selection = self.enable_manual_selection
         if enable_manual_selection is not UNSET:
             field_dict["enableManualSelection"] = enable_manual_selection
+
+        available_in_gantt = self.available_in_gantt
         if available_in_gantt is not UNSET:
             field_dict["availableInGantt"] = available_in_gantt
+
+        start_date = self.start_date
         if start_date is not UNSET:
-            field_dict["startDate"] = start_date
+            field_dict["startDate"] = (
+                start_date.isoformat() if isinstance(start_date, datetime.datetime) else start_date
+            )
+
+        end_date = self.end_date
         if end_date is not UNSET:
-            field_dict["endDate"] = end_date
+            field_dict["endDate"] = (
+                end_date.isoformat() if isinstance(end_date, datetime.datetime) else end_date
+            )
+
+        allow_dependencies = self.allow_dependencies
         if allow_dependencies is not UNSET:
             field_dict["allowDependencies"] = allow_dependencies
+
+        note = self.note
         if note is not UNSET:
             field_dict["note"] = note
+
+        over_rule_gantt_planning = self.over_rule_gantt_planning
         if over_rule_gantt_planning is not UNSET:
             field_dict["overRuleGanttPlanning"] = over_rule_gantt_planning
+
+        check_appointments = self.check_appointments
         if check_appointments is not UNSET:
             field_dict["checkAppointments"] = check_appointments
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
+
+        read_only = self.read_only
         if read_only is not UNSET:
             field_dict["readOnly"] = read_only
 
@@ -816,546 +737,311 @@ class Job:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
-
-        source_type = d.pop("sourceType")
-
-        job_no = d.pop("jobNo")
-
-        short_description = d.pop("shortDescription")
-
-        description = d.pop("description", UNSET)
-
-        type_ = d.pop("type", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        category = d.pop("category", UNSET)
-
-        time_marker = d.pop("timeMarker", UNSET)
-
-        pin = d.pop("pin", UNSET)
-
-        customer_no = d.pop("customerNo", UNSET)
-
-        customer_name = d.pop("customerName", UNSET)
-
-        customer_address = d.pop("customerAddress", UNSET)
-
-        def _parse_customer_address_geo_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        customer_address_geo_long = _parse_customer_address_geo_long(d.pop("customerAddressGeoLong", UNSET))
-
-        def _parse_customer_address_geo_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        customer_address_geo_lat = _parse_customer_address_geo_lat(d.pop("customerAddressGeoLat", UNSET))
-
-        customer_phone = d.pop("customerPhone", UNSET)
-
-        customer_email = d.pop("customerEmail", UNSET)
-
-        contact_no = d.pop("contactNo", UNSET)
-
-        contact_name = d.pop("contactName", UNSET)
-
-        contact_address = d.pop("contactAddress", UNSET)
-
-        def _parse_contact_address_geo_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        contact_address_geo_long = _parse_contact_address_geo_long(d.pop("contactAddressGeoLong", UNSET))
-
-        def _parse_contact_address_geo_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        contact_address_geo_lat = _parse_contact_address_geo_lat(d.pop("contactAddressGeoLat", UNSET))
-
-        contact_phone = d.pop("contactPhone", UNSET)
-
-        contact_email = d.pop("contactEmail", UNSET)
-
-        site_no = d.pop("siteNo", UNSET)
-
-        site_name = d.pop("siteName", UNSET)
-
-        site_address = d.pop("siteAddress", UNSET)
-
-        def _parse_site_address_geo_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        site_address_geo_long = _parse_site_address_geo_long(d.pop("siteAddressGeoLong", UNSET))
-
-        def _parse_site_address_geo_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        site_address_geo_lat = _parse_site_address_geo_lat(d.pop("siteAddressGeoLat", UNSET))
-
-        site_phone = d.pop("sitePhone", UNSET)
-
-        site_email = d.pop("siteEmail", UNSET)
-
-        site_region = d.pop("siteRegion", UNSET)
-
-        site_street = d.pop("siteStreet", UNSET)
-
-        site_street_no = d.pop("siteStreetNo", UNSET)
-
-        site_postcode = d.pop("sitePostcode", UNSET)
-
-        site_city = d.pop("siteCity", UNSET)
-
-        site_county = d.pop("siteCounty", UNSET)
-
-        site_state = d.pop("siteState", UNSET)
-
-        site_country = d.pop("siteCountry", UNSET)
-
-        site_from_no = d.pop("siteFromNo", UNSET)
-
-        site_from_name = d.pop("siteFromName", UNSET)
-
-        site_from_address = d.pop("siteFromAddress", UNSET)
-
-        def _parse_site_from_address_geo_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        site_from_address_geo_long = _parse_site_from_address_geo_long(d.pop("siteFromAddressGeoLong", UNSET))
-
-        def _parse_site_from_address_geo_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        site_from_address_geo_lat = _parse_site_from_address_geo_lat(d.pop("siteFromAddressGeoLat", UNSET))
-
-        site_from_phone = d.pop("siteFromPhone", UNSET)
-
-        site_from_email = d.pop("siteFromEmail", UNSET)
-
-        site_from_region = d.pop("siteFromRegion", UNSET)
-
-        site_from_street = d.pop("siteFromStreet", UNSET)
-
-        site_from_street_no = d.pop("siteFromStreetNo", UNSET)
-
-        site_from_postcode = d.pop("siteFromPostcode", UNSET)
-
-        site_from_city = d.pop("siteFromCity", UNSET)
-
-        site_from_county = d.pop("siteFromCounty", UNSET)
-
-        site_from_state = d.pop("siteFromState", UNSET)
-
-        site_from_country = d.pop("siteFromCountry", UNSET)
-
-        bill_no = d.pop("billNo", UNSET)
-
-        bill_name = d.pop("billName", UNSET)
-
-        bill_address = d.pop("billAddress", UNSET)
-
-        def _parse_bill_address_geo_long(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        bill_address_geo_long = _parse_bill_address_geo_long(d.pop("billAddressGeoLong", UNSET))
-
-        def _parse_bill_address_geo_lat(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        bill_address_geo_lat = _parse_bill_address_geo_lat(d.pop("billAddressGeoLat", UNSET))
-
-        bill_phone = d.pop("billPhone", UNSET)
-
-        bill_email = d.pop("billEmail", UNSET)
-
-        bill_region = d.pop("billRegion", UNSET)
-
-        _importance = d.pop("importance", UNSET)
-        importance: Importance | Unset
-        if isinstance(_importance, Unset):
-            importance = UNSET
-        else:
-            importance = Importance(_importance)
-
-        def _parse_creation_date_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.short_description,
+                _fd_obj.description,
+                _fd_obj.type_,
+                _fd_obj.name,
+                _fd_obj.category,
+                _fd_obj.time_marker,
+                _fd_obj.pin,
+                _fd_obj.customer_no,
+                _fd_obj.customer_name,
+                _fd_obj.customer_address,
+                _fd_obj.customer_address_geo_long,
+                _fd_obj.customer_address_geo_lat,
+                _fd_obj.customer_phone,
+                _fd_obj.customer_email,
+                _fd_obj.contact_no,
+                _fd_obj.contact_name,
+                _fd_obj.contact_address,
+                _fd_obj.contact_address_geo_long,
+                _fd_obj.contact_address_geo_lat,
+                _fd_obj.contact_phone,
+                _fd_obj.contact_email,
+                _fd_obj.site_no,
+                _fd_obj.site_name,
+                _fd_obj.site_address,
+                _fd_obj.site_address_geo_long,
+                _fd_obj.site_address_geo_lat,
+                _fd_obj.site_phone,
+                _fd_obj.site_email,
+                _fd_obj.site_region,
+                _fd_obj.site_street,
+                _fd_obj.site_street_no,
+                _fd_obj.site_postcode,
+                _fd_obj.site_city,
+                _fd_obj.site_county,
+                _fd_obj.site_state,
+                _fd_obj.site_country,
+                _fd_obj.site_from_no,
+                _fd_obj.site_from_name,
+                _fd_obj.site_from_address,
+                _fd_obj.site_from_address_geo_long,
+                _fd_obj.site_from_address_geo_lat,
+                _fd_obj.site_from_phone,
+                _fd_obj.site_from_email,
+                _fd_obj.site_from_region,
+                _fd_obj.site_from_street,
+                _fd_obj.site_from_street_no,
+                _fd_obj.site_from_postcode,
+                _fd_obj.site_from_city,
+                _fd_obj.site_from_county,
+                _fd_obj.site_from_state,
+                _fd_obj.site_from_country,
+                _fd_obj.bill_no,
+                _fd_obj.bill_name,
+                _fd_obj.bill_address,
+                _fd_obj.bill_address_geo_long,
+                _fd_obj.bill_address_geo_lat,
+                _fd_obj.bill_phone,
+                _fd_obj.bill_email,
+                _fd_obj.bill_region,
+                importance,
+                creation_date_time,
+                _fd_obj.customer_reference,
+                _fd_obj.language,
+                _fd_obj.responsible,
+                _fd_obj.creator,
+                _fd_obj.free_text_1,
+                _fd_obj.free_text_2,
+                _fd_obj.free_text_3,
+                _fd_obj.free_text_4,
+                _fd_obj.free_text_5,
+                _fd_obj.free_text_6,
+                _fd_obj.free_text_7,
+                _fd_obj.free_text_8,
+                _fd_obj.free_text_9,
+                _fd_obj.free_text_10,
+                _fd_obj.free_text_11,
+                _fd_obj.free_text_12,
+                _fd_obj.free_text_13,
+                _fd_obj.free_text_14,
+                _fd_obj.free_text_15,
+                _fd_obj.free_text_16,
+                _fd_obj.free_text_17,
+                _fd_obj.free_text_18,
+                _fd_obj.free_text_19,
+                _fd_obj.free_text_20,
+                _fd_obj.free_decimal_1,
+                _fd_obj.free_decimal_2,
+                _fd_obj.free_decimal_3,
+                _fd_obj.free_decimal_4,
+                _fd_obj.free_decimal_5,
+                free_date_1,
+                free_date_2,
+                free_date_3,
+                free_date_4,
+                free_date_5,
+                _fd_obj.free_bit_1,
+                _fd_obj.free_bit_2,
+                _fd_obj.free_bit_3,
+                _fd_obj.free_bit_4,
+                _fd_obj.free_bit_5,
+                _fd_obj.enable_manual_selection,
+                _fd_obj.available_in_gantt,
+                start_date,
+                end_date,
+                _fd_obj.allow_dependencies,
+                _fd_obj.note,
+                _fd_obj.over_rule_gantt_planning,
+                _fd_obj.check_appointments,
+                _fd_obj.sent_from_back_office,
+                _fd_obj.read_only,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 113
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.source_type = src_dict["sourceType"]
+            _fd_obj.job_no = src_dict["jobNo"]
+            _fd_obj.short_description = src_dict["shortDescription"]
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.type_ = _fd_get("type", UNSET)
+            _fd_obj.name = _fd_get("name", UNSET)
+            _fd_obj.category = _fd_get("category", UNSET)
+            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
+            _fd_obj.pin = _fd_get("pin", UNSET)
+            _fd_obj.customer_no = _fd_get("customerNo", UNSET)
+            _fd_obj.customer_name = _fd_get("customerName", UNSET)
+            _fd_obj.customer_address = _fd_get("customerAddress", UNSET)
+            _fd_obj.customer_address_geo_long = _fd_get("customerAddressGeoLong", UNSET)
+            _fd_obj.customer_address_geo_lat = _fd_get("customerAddressGeoLat", UNSET)
+            _fd_obj.customer_phone = _fd_get("customerPhone", UNSET)
+            _fd_obj.customer_email = _fd_get("customerEmail", UNSET)
+            _fd_obj.contact_no = _fd_get("contactNo", UNSET)
+            _fd_obj.contact_name = _fd_get("contactName", UNSET)
+            _fd_obj.contact_address = _fd_get("contactAddress", UNSET)
+            _fd_obj.contact_address_geo_long = _fd_get("contactAddressGeoLong", UNSET)
+            _fd_obj.contact_address_geo_lat = _fd_get("contactAddressGeoLat", UNSET)
+            _fd_obj.contact_phone = _fd_get("contactPhone", UNSET)
+            _fd_obj.contact_email = _fd_get("contactEmail", UNSET)
+            _fd_obj.site_no = _fd_get("siteNo", UNSET)
+            _fd_obj.site_name = _fd_get("siteName", UNSET)
+            _fd_obj.site_address = _fd_get("siteAddress", UNSET)
+            _fd_obj.site_address_geo_long = _fd_get("siteAddressGeoLong", UNSET)
+            _fd_obj.site_address_geo_lat = _fd_get("siteAddressGeoLat", UNSET)
+            _fd_obj.site_phone = _fd_get("sitePhone", UNSET)
+            _fd_obj.site_email = _fd_get("siteEmail", UNSET)
+            _fd_obj.site_region = _fd_get("siteRegion", UNSET)
+            _fd_obj.site_street = _fd_get("siteStreet", UNSET)
+            _fd_obj.site_street_no = _fd_get("siteStreetNo", UNSET)
+            _fd_obj.site_postcode = _fd_get("sitePostcode", UNSET)
+            _fd_obj.site_city = _fd_get("siteCity", UNSET)
+            _fd_obj.site_county = _fd_get("siteCounty", UNSET)
+            _fd_obj.site_state = _fd_get("siteState", UNSET)
+            _fd_obj.site_country = _fd_get("siteCountry", UNSET)
+            _fd_obj.site_from_no = _fd_get("siteFromNo", UNSET)
+            _fd_obj.site_from_name = _fd_get("siteFromName", UNSET)
+            _fd_obj.site_from_address = _fd_get("siteFromAddress", UNSET)
+            _fd_obj.site_from_address_geo_long = _fd_get("siteFromAddressGeoLong", UNSET)
+            _fd_obj.site_from_address_geo_lat = _fd_get("siteFromAddressGeoLat", UNSET)
+            _fd_obj.site_from_phone = _fd_get("siteFromPhone", UNSET)
+            _fd_obj.site_from_email = _fd_get("siteFromEmail", UNSET)
+            _fd_obj.site_from_region = _fd_get("siteFromRegion", UNSET)
+            _fd_obj.site_from_street = _fd_get("siteFromStreet", UNSET)
+            _fd_obj.site_from_street_no = _fd_get("siteFromStreetNo", UNSET)
+            _fd_obj.site_from_postcode = _fd_get("siteFromPostcode", UNSET)
+            _fd_obj.site_from_city = _fd_get("siteFromCity", UNSET)
+            _fd_obj.site_from_county = _fd_get("siteFromCounty", UNSET)
+            _fd_obj.site_from_state = _fd_get("siteFromState", UNSET)
+            _fd_obj.site_from_country = _fd_get("siteFromCountry", UNSET)
+            _fd_obj.bill_no = _fd_get("billNo", UNSET)
+            _fd_obj.bill_name = _fd_get("billName", UNSET)
+            _fd_obj.bill_address = _fd_get("billAddress", UNSET)
+            _fd_obj.bill_address_geo_long = _fd_get("billAddressGeoLong", UNSET)
+            _fd_obj.bill_address_geo_lat = _fd_get("billAddressGeoLat", UNSET)
+            _fd_obj.bill_phone = _fd_get("billPhone", UNSET)
+            _fd_obj.bill_email = _fd_get("billEmail", UNSET)
+            _fd_obj.bill_region = _fd_get("billRegion", UNSET)
+            importance = _fd_get("importance", UNSET)
+            creation_date_time = _fd_get("creationDateTime", UNSET)
+            _fd_obj.customer_reference = _fd_get("customerReference", UNSET)
+            _fd_obj.language = _fd_get("language", UNSET)
+            _fd_obj.responsible = _fd_get("responsible", UNSET)
+            _fd_obj.creator = _fd_get("creator", UNSET)
+            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
+            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
+            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
+            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
+            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
+            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
+            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
+            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
+            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
+            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
+            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
+            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
+            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
+            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
+            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
+            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
+            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
+            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
+            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
+            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
+            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
+            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
+            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
+            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
+            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
+            free_date_1 = _fd_get("freeDate1", UNSET)
+            free_date_2 = _fd_get("freeDate2", UNSET)
+            free_date_3 = _fd_get("freeDate3", UNSET)
+            free_date_4 = _fd_get("freeDate4", UNSET)
+            free_date_5 = _fd_get("freeDate5", UNSET)
+            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
+            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
+            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
+            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
+            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
+            _fd_obj.enable_manual_selection = _fd_get("enableManualSelection", UNSET)
+            _fd_obj.available_in_gantt = _fd_get("availableInGantt", UNSET)
+            start_date = _fd_get("startDate", UNSET)
+            end_date = _fd_get("endDate", UNSET)
+            _fd_obj.allow_dependencies = _fd_get("allowDependencies", UNSET)
+            _fd_obj.note = _fd_get("note", UNSET)
+            _fd_obj.over_rule_gantt_planning = _fd_get("overRuleGanttPlanning", UNSET)
+            _fd_obj.check_appointments = _fd_get("checkAppointments", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_obj.read_only = _fd_get("readOnly", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+
+        if importance is not UNSET:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                creation_date_time_type_0 = datetime.datetime.fromisoformat(data)
+                importance = _FD_Importance_BY_VALUE[importance]
+            except (KeyError, TypeError):
+                importance = Importance(importance)
+        _fd_obj.importance = importance
 
-                return creation_date_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        creation_date_time = _parse_creation_date_time(d.pop("creationDateTime", UNSET))
-
-        customer_reference = d.pop("customerReference", UNSET)
-
-        language = d.pop("language", UNSET)
-
-        responsible = d.pop("responsible", UNSET)
-
-        creator = d.pop("creator", UNSET)
-
-        free_text_1 = d.pop("freeText1", UNSET)
-
-        free_text_2 = d.pop("freeText2", UNSET)
-
-        free_text_3 = d.pop("freeText3", UNSET)
-
-        free_text_4 = d.pop("freeText4", UNSET)
-
-        free_text_5 = d.pop("freeText5", UNSET)
-
-        free_text_6 = d.pop("freeText6", UNSET)
-
-        free_text_7 = d.pop("freeText7", UNSET)
-
-        free_text_8 = d.pop("freeText8", UNSET)
-
-        free_text_9 = d.pop("freeText9", UNSET)
-
-        free_text_10 = d.pop("freeText10", UNSET)
-
-        free_text_11 = d.pop("freeText11", UNSET)
-
-        free_text_12 = d.pop("freeText12", UNSET)
-
-        free_text_13 = d.pop("freeText13", UNSET)
-
-        free_text_14 = d.pop("freeText14", UNSET)
-
-        free_text_15 = d.pop("freeText15", UNSET)
-
-        free_text_16 = d.pop("freeText16", UNSET)
-
-        free_text_17 = d.pop("freeText17", UNSET)
-
-        free_text_18 = d.pop("freeText18", UNSET)
-
-        free_text_19 = d.pop("freeText19", UNSET)
-
-        free_text_20 = d.pop("freeText20", UNSET)
-
-        free_decimal_1 = d.pop("freeDecimal1", UNSET)
-
-        free_decimal_2 = d.pop("freeDecimal2", UNSET)
-
-        free_decimal_3 = d.pop("freeDecimal3", UNSET)
-
-        free_decimal_4 = d.pop("freeDecimal4", UNSET)
-
-        free_decimal_5 = d.pop("freeDecimal5", UNSET)
-
-        def _parse_free_date_1(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(creation_date_time, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_1_type_0 = datetime.datetime.fromisoformat(data)
+                creation_date_time = _fd_fromisoformat(creation_date_time)
+            except ValueError:
+                creation_date_time = parse_datetime_or_keep(creation_date_time)
+        _fd_obj.creation_date_time = creation_date_time
 
-                return free_date_1_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_1 = _parse_free_date_1(d.pop("freeDate1", UNSET))
-
-        def _parse_free_date_2(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_1, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_2_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_1 = _fd_fromisoformat(free_date_1)
+            except ValueError:
+                free_date_1 = parse_datetime_or_keep(free_date_1)
+        _fd_obj.free_date_1 = free_date_1
 
-                return free_date_2_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_2 = _parse_free_date_2(d.pop("freeDate2", UNSET))
-
-        def _parse_free_date_3(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_2, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_3_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_2 = _fd_fromisoformat(free_date_2)
+            except ValueError:
+                free_date_2 = parse_datetime_or_keep(free_date_2)
+        _fd_obj.free_date_2 = free_date_2
 
-                return free_date_3_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_3 = _parse_free_date_3(d.pop("freeDate3", UNSET))
-
-        def _parse_free_date_4(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_3, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_4_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_3 = _fd_fromisoformat(free_date_3)
+            except ValueError:
+                free_date_3 = parse_datetime_or_keep(free_date_3)
+        _fd_obj.free_date_3 = free_date_3
 
-                return free_date_4_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_4 = _parse_free_date_4(d.pop("freeDate4", UNSET))
-
-        def _parse_free_date_5(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_4, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_5_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_4 = _fd_fromisoformat(free_date_4)
+            except ValueError:
+                free_date_4 = parse_datetime_or_keep(free_date_4)
+        _fd_obj.free_date_4 = free_date_4
 
-                return free_date_5_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_5 = _parse_free_date_5(d.pop("freeDate5", UNSET))
-
-        free_bit_1 = d.pop("freeBit1", UNSET)
-
-        free_bit_2 = d.pop("freeBit2", UNSET)
-
-        free_bit_3 = d.pop("freeBit3", UNSET)
-
-        free_bit_4 = d.pop("freeBit4", UNSET)
-
-        free_bit_5 = d.pop("freeBit5", UNSET)
-
-        enable_manual_selection = d.pop("enableManualSelection", UNSET)
-
-        available_in_gantt = d.pop("availableInGantt", UNSET)
-
-        def _parse_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_5, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_date_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_5 = _fd_fromisoformat(free_date_5)
+            except ValueError:
+                free_date_5 = parse_datetime_or_keep(free_date_5)
+        _fd_obj.free_date_5 = free_date_5
 
-                return start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        start_date = _parse_start_date(d.pop("startDate", UNSET))
-
-        def _parse_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_date_type_0 = datetime.datetime.fromisoformat(data)
+                start_date = _fd_fromisoformat(start_date)
+            except ValueError:
+                start_date = parse_datetime_or_keep(start_date)
+        _fd_obj.start_date = start_date
 
-                return end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        if isinstance(end_date, str):
+            try:
+                end_date = _fd_fromisoformat(end_date)
+            except ValueError:
+                end_date = parse_datetime_or_keep(end_date)
+        _fd_obj.end_date = end_date
 
-        end_date = _parse_end_date(d.pop("endDate", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        allow_dependencies = d.pop("allowDependencies", UNSET)
-
-        note = d.pop("note", UNSET)
-
-        over_rule_gantt_planning = d.pop("overRuleGanttPlanning", UNSET)
-
-        check_appointments = d.pop("checkAppointments", UNSET)
-
-        sent_from_back_office = d.pop("sentFromBackOffice", UNSET)
-
-        read_only = d.pop("readOnly", UNSET)
-
-        job = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            short_description=short_description,
-            description=description,
-            type_=type_,
-            name=name,
-            category=category,
-            time_marker=time_marker,
-            pin=pin,
-            customer_no=customer_no,
-            customer_name=customer_name,
-            customer_address=customer_address,
-            customer_address_geo_long=customer_address_geo_long,
-            customer_address_geo_lat=customer_address_geo_lat,
-            customer_phone=customer_phone,
-            customer_email=customer_email,
-            contact_no=contact_no,
-            contact_name=contact_name,
-            contact_address=contact_address,
-            contact_address_geo_long=contact_address_geo_long,
-            contact_address_geo_lat=contact_address_geo_lat,
-            contact_phone=contact_phone,
-            contact_email=contact_email,
-            site_no=site_no,
-            site_name=site_name,
-            site_address=site_address,
-            site_address_geo_long=site_address_geo_long,
-            site_address_geo_lat=site_address_geo_lat,
-            site_phone=site_phone,
-            site_email=site_email,
-            site_region=site_region,
-            site_street=site_street,
-            site_street_no=site_street_no,
-            site_postcode=site_postcode,
-            site_city=site_city,
-            site_county=site_county,
-            site_state=site_state,
-            site_country=site_country,
-            site_from_no=site_from_no,
-            site_from_name=site_from_name,
-            site_from_address=site_from_address,
-            site_from_address_geo_long=site_from_address_geo_long,
-            site_from_address_geo_lat=site_from_address_geo_lat,
-            site_from_phone=site_from_phone,
-            site_from_email=site_from_email,
-            site_from_region=site_from_region,
-            site_from_street=site_from_street,
-            site_from_street_no=site_from_street_no,
-            site_from_postcode=site_from_postcode,
-            site_from_city=site_from_city,
-            site_from_county=site_from_county,
-            site_from_state=site_from_state,
-            site_from_country=site_from_country,
-            bill_no=bill_no,
-            bill_name=bill_name,
-            bill_address=bill_address,
-            bill_address_geo_long=bill_address_geo_long,
-            bill_address_geo_lat=bill_address_geo_lat,
-            bill_phone=bill_phone,
-            bill_email=bill_email,
-            bill_region=bill_region,
-            importance=importance,
-            creation_date_time=creation_date_time,
-            customer_reference=customer_reference,
-            language=language,
-            responsible=responsible,
-            creator=creator,
-            free_text_1=free_text_1,
-            free_text_2=free_text_2,
-            free_text_3=free_text_3,
-            free_text_4=free_text_4,
-            free_text_5=free_text_5,
-            free_text_6=free_text_6,
-            free_text_7=free_text_7,
-            free_text_8=free_text_8,
-            free_text_9=free_text_9,
-            free_text_10=free_text_10,
-            free_text_11=free_text_11,
-            free_text_12=free_text_12,
-            free_text_13=free_text_13,
-            free_text_14=free_text_14,
-            free_text_15=free_text_15,
-            free_text_16=free_text_16,
-            free_text_17=free_text_17,
-            free_text_18=free_text_18,
-            free_text_19=free_text_19,
-            free_text_20=free_text_20,
-            free_decimal_1=free_decimal_1,
-            free_decimal_2=free_decimal_2,
-            free_decimal_3=free_decimal_3,
-            free_decimal_4=free_decimal_4,
-            free_decimal_5=free_decimal_5,
-            free_date_1=free_date_1,
-            free_date_2=free_date_2,
-            free_date_3=free_date_3,
-            free_date_4=free_date_4,
-            free_date_5=free_date_5,
-            free_bit_1=free_bit_1,
-            free_bit_2=free_bit_2,
-            free_bit_3=free_bit_3,
-            free_bit_4=free_bit_4,
-            free_bit_5=free_bit_5,
-            enable_manual_selection=enable_manual_selection,
-            available_in_gantt=available_in_gantt,
-            start_date=start_date,
-            end_date=end_date,
-            allow_dependencies=allow_dependencies,
-            note=note,
-            over_rule_gantt_planning=over_rule_gantt_planning,
-            check_appointments=check_appointments,
-            sent_from_back_office=sent_from_back_office,
-            read_only=read_only,
-        )
-
-        job.additional_properties = d
-        return job
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -1372,3 +1058,125 @@ class Job:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "sourceApp",
+    "sourceType",
+    "jobNo",
+    "shortDescription",
+    "description",
+    "type",
+    "name",
+    "category",
+    "timeMarker",
+    "pin",
+    "customerNo",
+    "customerName",
+    "customerAddress",
+    "customerAddressGeoLong",
+    "customerAddressGeoLat",
+    "customerPhone",
+    "customerEmail",
+    "contactNo",
+    "contactName",
+    "contactAddress",
+    "contactAddressGeoLong",
+    "contactAddressGeoLat",
+    "contactPhone",
+    "contactEmail",
+    "siteNo",
+    "siteName",
+    "siteAddress",
+    "siteAddressGeoLong",
+    "siteAddressGeoLat",
+    "sitePhone",
+    "siteEmail",
+    "siteRegion",
+    "siteStreet",
+    "siteStreetNo",
+    "sitePostcode",
+    "siteCity",
+    "siteCounty",
+    "siteState",
+    "siteCountry",
+    "siteFromNo",
+    "siteFromName",
+    "siteFromAddress",
+    "siteFromAddressGeoLong",
+    "siteFromAddressGeoLat",
+    "siteFromPhone",
+    "siteFromEmail",
+    "siteFromRegion",
+    "siteFromStreet",
+    "siteFromStreetNo",
+    "siteFromPostcode",
+    "siteFromCity",
+    "siteFromCounty",
+    "siteFromState",
+    "siteFromCountry",
+    "billNo",
+    "billName",
+    "billAddress",
+    "billAddressGeoLong",
+    "billAddressGeoLat",
+    "billPhone",
+    "billEmail",
+    "billRegion",
+    "importance",
+    "creationDateTime",
+    "customerReference",
+    "language",
+    "responsible",
+    "creator",
+    "freeText1",
+    "freeText2",
+    "freeText3",
+    "freeText4",
+    "freeText5",
+    "freeText6",
+    "freeText7",
+    "freeText8",
+    "freeText9",
+    "freeText10",
+    "freeText11",
+    "freeText12",
+    "freeText13",
+    "freeText14",
+    "freeText15",
+    "freeText16",
+    "freeText17",
+    "freeText18",
+    "freeText19",
+    "freeText20",
+    "freeDecimal1",
+    "freeDecimal2",
+    "freeDecimal3",
+    "freeDecimal4",
+    "freeDecimal5",
+    "freeDate1",
+    "freeDate2",
+    "freeDate3",
+    "freeDate4",
+    "freeDate5",
+    "freeBit1",
+    "freeBit2",
+    "freeBit3",
+    "freeBit4",
+    "freeBit5",
+    "enableManualSelection",
+    "availableInGantt",
+    "startDate",
+    "endDate",
+    "allowDependencies",
+    "note",
+    "overRuleGanttPlanning",
+    "checkAppointments",
+    "sentFromBackOffice",
+    "readOnly",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat
+_FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -35,27 +36,20 @@ class JobDelete:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        check_appointments = self.check_appointments
-
-        sent_from_back_office = self.sent_from_back_office
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-                "sourceType": source_type,
-                "jobNo": job_no,
-            }
-        )
+
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["sourceType"] = self.source_type
+
+        field_dict["jobNo"] = self.job_no
+
+        check_appointments = self.check_appointments
         if check_appointments is not UNSET:
             field_dict["checkAppointments"] = check_appointments
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
 
@@ -63,27 +57,32 @@ class JobDelete:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.check_appointments,
+                _fd_obj.sent_from_back_office,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.source_type = src_dict["sourceType"]
+            _fd_obj.job_no = src_dict["jobNo"]
+            _fd_obj.check_appointments = _fd_get("checkAppointments", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        job_no = d.pop("jobNo")
-
-        check_appointments = d.pop("checkAppointments", UNSET)
-
-        sent_from_back_office = d.pop("sentFromBackOffice", UNSET)
-
-        job_delete = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            check_appointments=check_appointments,
-            sent_from_back_office=sent_from_back_office,
-        )
-
-        job_delete.additional_properties = d
-        return job_delete
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -100,3 +99,9 @@ class JobDelete:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "jobNo", "checkAppointments", "sentFromBackOffice")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

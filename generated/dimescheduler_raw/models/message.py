@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -32,20 +33,14 @@ class Message:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        text = self.text
-
-        severity = self.severity.value
-
-        user = self.user
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "text": text,
-                "severity": severity,
-            }
-        )
+
+        field_dict["text"] = self.text
+
+        field_dict["severity"] = self.severity._value_
+
+        user = self.user
         if user is not UNSET:
             field_dict["user"] = user
 
@@ -53,21 +48,35 @@ class Message:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        text = d.pop("text")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.text,
+                severity,
+                _fd_obj.user,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.text = src_dict["text"]
+            severity = src_dict["severity"]
+            _fd_obj.user = _fd_get("user", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        severity = Severity(d.pop("severity"))
+        try:
+            severity = _FD_Severity_BY_VALUE[severity]
+        except (KeyError, TypeError):
+            severity = Severity(severity)
 
-        user = d.pop("user", UNSET)
+        _fd_obj.severity = severity
 
-        message = cls(
-            text=text,
-            severity=severity,
-            user=user,
-        )
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        message.additional_properties = d
-        return message
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,3 +93,10 @@ class Message:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("text", "severity", "user")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_Severity_BY_VALUE = Severity._value2member_map_

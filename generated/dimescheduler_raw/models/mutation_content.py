@@ -2,8 +2,9 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -42,21 +43,24 @@ class MutationContent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        success = self.success
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
 
-        message: None | str | Unset
-        if isinstance(self.message, Unset):
-            message = UNSET
-        else:
-            message = self.message
+        success = self.success
+        if success is not UNSET:
+            field_dict["Success"] = success
+
+        message = self.message
+        if message is not UNSET:
+            field_dict["Message"] = message
 
         status = self.status
+        if status is not UNSET:
+            field_dict["Status"] = status
 
-        phrase: None | str | Unset
-        if isinstance(self.phrase, Unset):
-            phrase = UNSET
-        else:
-            phrase = self.phrase
+        phrase = self.phrase
+        if phrase is not UNSET:
+            field_dict["Phrase"] = phrase
 
         appointments: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.appointments, Unset):
@@ -65,33 +69,14 @@ class MutationContent:
                 appointments_item = appointments_item_data.to_dict()
                 appointments.append(appointments_item)
 
-        error: None | str | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error = self.error
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if success is not UNSET:
-            field_dict["Success"] = success
-        if message is not UNSET:
-            field_dict["Message"] = message
-        if status is not UNSET:
-            field_dict["Status"] = status
-        if phrase is not UNSET:
-            field_dict["Phrase"] = phrase
         if appointments is not UNSET:
             field_dict["Appointments"] = appointments
+
+        error = self.error
         if error is not UNSET:
             field_dict["Error"] = error
+
+        description = self.description
         if description is not UNSET:
             field_dict["Description"] = description
 
@@ -101,30 +86,33 @@ class MutationContent:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.appointment_map import AppointmentMap  # noqa: PLC0415
 
-        d = dict(src_dict)
-        success = d.pop("Success", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.success,
+                _fd_obj.message,
+                _fd_obj.status,
+                _fd_obj.phrase,
+                _fd_appointments,
+                _fd_obj.error,
+                _fd_obj.description,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.success = _fd_get("Success", UNSET)
+            _fd_obj.message = _fd_get("Message", UNSET)
+            _fd_obj.status = _fd_get("Status", UNSET)
+            _fd_obj.phrase = _fd_get("Phrase", UNSET)
+            _fd_appointments = _fd_get("Appointments", UNSET)
+            _fd_obj.error = _fd_get("Error", UNSET)
+            _fd_obj.description = _fd_get("Description", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        def _parse_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        message = _parse_message(d.pop("Message", UNSET))
-
-        status = d.pop("Status", UNSET)
-
-        def _parse_phrase(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phrase = _parse_phrase(d.pop("Phrase", UNSET))
-
-        _appointments = d.pop("Appointments", UNSET)
+        _appointments = _fd_appointments
         appointments: list[AppointmentMap] | Unset = UNSET
         if _appointments is not UNSET:
             appointments = []
@@ -133,36 +121,11 @@ class MutationContent:
 
                 appointments.append(appointments_item)
 
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _fd_obj.appointments = appointments
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        error = _parse_error(d.pop("Error", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("Description", UNSET))
-
-        mutation_content = cls(
-            success=success,
-            message=message,
-            status=status,
-            phrase=phrase,
-            appointments=appointments,
-            error=error,
-            description=description,
-        )
-
-        mutation_content.additional_properties = d
-        return mutation_content
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -179,3 +142,9 @@ class MutationContent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("Success", "Message", "Status", "Phrase", "Appointments", "Error", "Description")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -30,19 +31,18 @@ class MutationResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content = self.content
-
-        content_type = self.content_type
-
-        status_code = self.status_code
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        content = self.content
         if content is not UNSET:
             field_dict["content"] = content
+
+        content_type = self.content_type
         if content_type is not UNSET:
             field_dict["contentType"] = content_type
+
+        status_code = self.status_code
         if status_code is not UNSET:
             field_dict["statusCode"] = status_code
 
@@ -50,21 +50,28 @@ class MutationResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content = d.pop("content", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.content,
+                _fd_obj.content_type,
+                _fd_obj.status_code,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.content = _fd_get("content", UNSET)
+            _fd_obj.content_type = _fd_get("contentType", UNSET)
+            _fd_obj.status_code = _fd_get("statusCode", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        content_type = d.pop("contentType", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        status_code = d.pop("statusCode", UNSET)
-
-        mutation_response = cls(
-            content=content,
-            content_type=content_type,
-            status_code=status_code,
-        )
-
-        mutation_response.additional_properties = d
-        return mutation_response
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -81,3 +88,9 @@ class MutationResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("content", "contentType", "statusCode")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

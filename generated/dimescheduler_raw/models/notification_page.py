@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +32,9 @@ class NotificationPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
         data: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.data, Unset):
             data = []
@@ -38,13 +42,10 @@ class NotificationPage:
                 data_item = data_item_data.to_dict()
                 data.append(data_item)
 
-        total = self.total
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data is not UNSET:
             field_dict["data"] = data
+
+        total = self.total
         if total is not UNSET:
             field_dict["total"] = total
 
@@ -54,8 +55,23 @@ class NotificationPage:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.notification import Notification  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _data = d.pop("data", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_data,
+                _fd_obj.total,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 2
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_data = _fd_get("data", UNSET)
+            _fd_obj.total = _fd_get("total", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+
+        _data = _fd_data
         data: list[Notification] | Unset = UNSET
         if _data is not UNSET:
             data = []
@@ -64,15 +80,11 @@ class NotificationPage:
 
                 data.append(data_item)
 
-        total = d.pop("total", UNSET)
+        _fd_obj.data = data
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        notification_page = cls(
-            data=data,
-            total=total,
-        )
-
-        notification_page.additional_properties = d
-        return notification_page
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,3 +101,9 @@ class NotificationPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("data", "total")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

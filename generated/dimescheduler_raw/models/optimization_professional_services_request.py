@@ -21,7 +21,6 @@ class OptimizationProfessionalServicesRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
@@ -29,11 +28,11 @@ class OptimizationProfessionalServicesRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        optimization_professional_services_request = cls()
+        _fd_obj = cls.__new__(cls)
+        _fd_rest = dict(src_dict)
 
-        optimization_professional_services_request.additional_properties = d
-        return optimization_professional_services_request
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:

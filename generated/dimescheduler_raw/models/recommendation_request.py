@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 if TYPE_CHECKING:
     from ..models.recommendation_request_location import RecommendationRequestLocation
@@ -41,39 +42,29 @@ class RecommendationRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        start_date = self.start_date.isoformat()
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
 
-        end_date = self.end_date.isoformat()
+        field_dict["startDate"] = self.start_date.isoformat()
 
-        duration = self.duration
+        field_dict["endDate"] = self.end_date.isoformat()
+
+        field_dict["duration"] = self.duration
 
         requirements: list[str] | Unset = UNSET
         if not isinstance(self.requirements, Unset):
             requirements = self.requirements
 
-        location: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.location, Unset):
-            location = self.location.to_dict()
-
-        options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.options, Unset):
-            options = self.options.to_dict()
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "startDate": start_date,
-                "endDate": end_date,
-                "duration": duration,
-            }
-        )
         if requirements is not UNSET:
             field_dict["requirements"] = requirements
-        if location is not UNSET:
-            field_dict["location"] = location
-        if options is not UNSET:
-            field_dict["options"] = options
+
+        location = self.location
+        if not isinstance(location, Unset):
+            field_dict["location"] = location.to_dict()
+
+        options = self.options
+        if not isinstance(options, Unset):
+            field_dict["options"] = options.to_dict()
 
         return field_dict
 
@@ -84,40 +75,59 @@ class RecommendationRequest:
         )
         from ..models.recommendation_request_options import RecommendationRequestOptions  # noqa: PLC0415
 
-        d = dict(src_dict)
-        start_date = datetime.datetime.fromisoformat(d.pop("startDate"))
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                start_date,
+                end_date,
+                _fd_obj.duration,
+                _fd_requirements,
+                location,
+                options,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            start_date = src_dict["startDate"]
+            end_date = src_dict["endDate"]
+            _fd_obj.duration = src_dict["duration"]
+            _fd_requirements = _fd_get("requirements", UNSET)
+            location = _fd_get("location", UNSET)
+            options = _fd_get("options", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        end_date = datetime.datetime.fromisoformat(d.pop("endDate"))
+        try:
+            start_date = _fd_fromisoformat(start_date)
+        except ValueError:
+            start_date = parse_datetime_fallback(start_date)
 
-        duration = d.pop("duration")
+        _fd_obj.start_date = start_date
 
-        requirements = cast(list[str], d.pop("requirements", UNSET))
+        try:
+            end_date = _fd_fromisoformat(end_date)
+        except ValueError:
+            end_date = parse_datetime_fallback(end_date)
 
-        _location = d.pop("location", UNSET)
-        location: RecommendationRequestLocation | Unset
-        if isinstance(_location, Unset):
-            location = UNSET
-        else:
-            location = RecommendationRequestLocation.from_dict(_location)
+        _fd_obj.end_date = end_date
 
-        _options = d.pop("options", UNSET)
-        options: RecommendationRequestOptions | Unset
-        if isinstance(_options, Unset):
-            options = UNSET
-        else:
-            options = RecommendationRequestOptions.from_dict(_options)
+        requirements = cast(list[str], _fd_requirements)
 
-        recommendation_request = cls(
-            start_date=start_date,
-            end_date=end_date,
-            duration=duration,
-            requirements=requirements,
-            location=location,
-            options=options,
-        )
+        _fd_obj.requirements = requirements
+        if location is not UNSET:
+            location = RecommendationRequestLocation.from_dict(location)
+        _fd_obj.location = location
 
-        recommendation_request.additional_properties = d
-        return recommendation_request
+        if options is not UNSET:
+            options = RecommendationRequestOptions.from_dict(options)
+        _fd_obj.options = options
+
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
+
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,3 +144,10 @@ class RecommendationRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("startDate", "endDate", "duration", "requirements", "location", "options")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -27,15 +28,14 @@ class RecommendationRequestLocation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address = self.address
-
-        country = self.country
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        address = self.address
         if address is not UNSET:
             field_dict["address"] = address
+
+        country = self.country
         if country is not UNSET:
             field_dict["country"] = country
 
@@ -43,18 +43,26 @@ class RecommendationRequestLocation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        address = d.pop("address", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.address,
+                _fd_obj.country,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 2
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.address = _fd_get("address", UNSET)
+            _fd_obj.country = _fd_get("country", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        country = d.pop("country", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        recommendation_request_location = cls(
-            address=address,
-            country=country,
-        )
-
-        recommendation_request_location.additional_properties = d
-        return recommendation_request_location
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -71,3 +79,9 @@ class RecommendationRequestLocation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("address", "country")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -31,23 +32,22 @@ class RecommendationRequestOptions:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        location_mode = self.location_mode
-
-        max_distance_km = self.max_distance_km
-
-        granularity = self.granularity
-
-        time_zone = self.time_zone
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        location_mode = self.location_mode
         if location_mode is not UNSET:
             field_dict["locationMode"] = location_mode
+
+        max_distance_km = self.max_distance_km
         if max_distance_km is not UNSET:
             field_dict["maxDistanceKm"] = max_distance_km
+
+        granularity = self.granularity
         if granularity is not UNSET:
             field_dict["granularity"] = granularity
+
+        time_zone = self.time_zone
         if time_zone is not UNSET:
             field_dict["timeZone"] = time_zone
 
@@ -55,24 +55,30 @@ class RecommendationRequestOptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        location_mode = d.pop("locationMode", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.location_mode,
+                _fd_obj.max_distance_km,
+                _fd_obj.granularity,
+                _fd_obj.time_zone,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 4
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.location_mode = _fd_get("locationMode", UNSET)
+            _fd_obj.max_distance_km = _fd_get("maxDistanceKm", UNSET)
+            _fd_obj.granularity = _fd_get("granularity", UNSET)
+            _fd_obj.time_zone = _fd_get("timeZone", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        max_distance_km = d.pop("maxDistanceKm", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        granularity = d.pop("granularity", UNSET)
-
-        time_zone = d.pop("timeZone", UNSET)
-
-        recommendation_request_options = cls(
-            location_mode=location_mode,
-            max_distance_km=max_distance_km,
-            granularity=granularity,
-            time_zone=time_zone,
-        )
-
-        recommendation_request_options.additional_properties = d
-        return recommendation_request_options
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,3 +95,9 @@ class RecommendationRequestOptions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("locationMode", "maxDistanceKm", "granularity", "timeZone")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

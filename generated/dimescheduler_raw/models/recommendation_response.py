@@ -29,6 +29,9 @@ class RecommendationResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
         slots: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.slots, Unset):
             slots = []
@@ -36,9 +39,6 @@ class RecommendationResponse:
                 slots_item = slots_item_data.to_dict()
                 slots.append(slots_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
         if slots is not UNSET:
             field_dict["slots"] = slots
 
@@ -48,8 +48,19 @@ class RecommendationResponse:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.recommendation_slot import RecommendationSlot  # noqa: PLC0415
 
-        d = dict(src_dict)
-        _slots = d.pop("slots", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            _fd_slots = src_dict["slots"]
+            _fd_extra = len(src_dict) != 1
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_slots = _fd_get("slots", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+
+        _slots = _fd_slots
         slots: list[RecommendationSlot] | Unset = UNSET
         if _slots is not UNSET:
             slots = []
@@ -58,12 +69,11 @@ class RecommendationResponse:
 
                 slots.append(slots_item)
 
-        recommendation_response = cls(
-            slots=slots,
-        )
+        _fd_obj.slots = slots
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        recommendation_response.additional_properties = d
-        return recommendation_response
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -80,3 +90,6 @@ class RecommendationResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_KEYS = frozenset(("slots",))

@@ -21,7 +21,6 @@ class RecommendationScorers:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
@@ -29,11 +28,11 @@ class RecommendationScorers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        recommendation_scorers = cls()
+        _fd_obj = cls.__new__(cls)
+        _fd_rest = dict(src_dict)
 
-        recommendation_scorers.additional_properties = d
-        return recommendation_scorers
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="RecommendationSlot")
 
@@ -34,31 +35,26 @@ class RecommendationSlot:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        start: str | Unset = UNSET
-        if not isinstance(self.start, Unset):
-            start = self.start.isoformat()
-
-        end: str | Unset = UNSET
-        if not isinstance(self.end, Unset):
-            end = self.end.isoformat()
-
-        resource_no = self.resource_no
-
-        resource_name = self.resource_name
-
-        distance = self.distance
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if start is not UNSET:
-            field_dict["start"] = start
-        if end is not UNSET:
-            field_dict["end"] = end
+
+        start = self.start
+        if not isinstance(start, Unset):
+            field_dict["start"] = start.isoformat()
+
+        end = self.end
+        if not isinstance(end, Unset):
+            field_dict["end"] = end.isoformat()
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        resource_name = self.resource_name
         if resource_name is not UNSET:
             field_dict["resourceName"] = resource_name
+
+        distance = self.distance
         if distance is not UNSET:
             field_dict["distance"] = distance
 
@@ -66,37 +62,46 @@ class RecommendationSlot:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _start = d.pop("start", UNSET)
-        start: datetime.datetime | Unset
-        if isinstance(_start, Unset):
-            start = UNSET
-        else:
-            start = datetime.datetime.fromisoformat(_start)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                start,
+                end,
+                _fd_obj.resource_no,
+                _fd_obj.resource_name,
+                _fd_obj.distance,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            start = _fd_get("start", UNSET)
+            end = _fd_get("end", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.resource_name = _fd_get("resourceName", UNSET)
+            _fd_obj.distance = _fd_get("distance", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        _end = d.pop("end", UNSET)
-        end: datetime.datetime | Unset
-        if isinstance(_end, Unset):
-            end = UNSET
-        else:
-            end = datetime.datetime.fromisoformat(_end)
+        if start is not UNSET:
+            try:
+                start = _fd_fromisoformat(start)
+            except ValueError:
+                start = parse_datetime_fallback(start)
+        _fd_obj.start = start
 
-        resource_no = d.pop("resourceNo", UNSET)
+        if end is not UNSET:
+            try:
+                end = _fd_fromisoformat(end)
+            except ValueError:
+                end = parse_datetime_fallback(end)
+        _fd_obj.end = end
 
-        resource_name = d.pop("resourceName", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        distance = d.pop("distance", UNSET)
-
-        recommendation_slot = cls(
-            start=start,
-            end=end,
-            resource_no=resource_no,
-            resource_name=resource_name,
-            distance=distance,
-        )
-
-        recommendation_slot.additional_properties = d
-        return recommendation_slot
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -113,3 +118,10 @@ class RecommendationSlot:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("start", "end", "resourceNo", "resourceName", "distance")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="RecurringAppointmentRequest")
 
@@ -45,70 +46,38 @@ class RecurringAppointmentRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        start_date = self.start_date.isoformat()
-
-        end_date = self.end_date.isoformat()
-
-        resource = self.resource
-
-        recurrence_rule = self.recurrence_rule
-
-        task_no: None | str | Unset
-        if isinstance(self.task_no, Unset):
-            task_no = UNSET
-        else:
-            task_no = self.task_no
-
-        job_no: None | str | Unset
-        if isinstance(self.job_no, Unset):
-            job_no = UNSET
-        else:
-            job_no = self.job_no
-
-        category_name: None | str | Unset
-        if isinstance(self.category_name, Unset):
-            category_name = UNSET
-        else:
-            category_name = self.category_name
-
-        time_marker_name: None | str | Unset
-        if isinstance(self.time_marker_name, Unset):
-            time_marker_name = UNSET
-        else:
-            time_marker_name = self.time_marker_name
-
-        subject: None | str | Unset
-        if isinstance(self.subject, Unset):
-            subject = UNSET
-        else:
-            subject = self.subject
-
-        body: None | str | Unset
-        if isinstance(self.body, Unset):
-            body = UNSET
-        else:
-            body = self.body
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "startDate": start_date,
-                "endDate": end_date,
-                "resource": resource,
-                "recurrenceRule": recurrence_rule,
-            }
-        )
+
+        field_dict["startDate"] = self.start_date.isoformat()
+
+        field_dict["endDate"] = self.end_date.isoformat()
+
+        field_dict["resource"] = self.resource
+
+        field_dict["recurrenceRule"] = self.recurrence_rule
+
+        task_no = self.task_no
         if task_no is not UNSET:
             field_dict["taskNo"] = task_no
+
+        job_no = self.job_no
         if job_no is not UNSET:
             field_dict["jobNo"] = job_no
+
+        category_name = self.category_name
         if category_name is not UNSET:
             field_dict["categoryName"] = category_name
+
+        time_marker_name = self.time_marker_name
         if time_marker_name is not UNSET:
             field_dict["timeMarkerName"] = time_marker_name
+
+        subject = self.subject
         if subject is not UNSET:
             field_dict["subject"] = subject
+
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
 
@@ -116,84 +85,56 @@ class RecurringAppointmentRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        start_date = datetime.datetime.fromisoformat(d.pop("startDate"))
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                start_date,
+                end_date,
+                _fd_obj.resource,
+                _fd_obj.recurrence_rule,
+                _fd_obj.task_no,
+                _fd_obj.job_no,
+                _fd_obj.category_name,
+                _fd_obj.time_marker_name,
+                _fd_obj.subject,
+                _fd_obj.body,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 10
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            start_date = src_dict["startDate"]
+            end_date = src_dict["endDate"]
+            _fd_obj.resource = src_dict["resource"]
+            _fd_obj.recurrence_rule = src_dict["recurrenceRule"]
+            _fd_obj.task_no = _fd_get("taskNo", UNSET)
+            _fd_obj.job_no = _fd_get("jobNo", UNSET)
+            _fd_obj.category_name = _fd_get("categoryName", UNSET)
+            _fd_obj.time_marker_name = _fd_get("timeMarkerName", UNSET)
+            _fd_obj.subject = _fd_get("subject", UNSET)
+            _fd_obj.body = _fd_get("body", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        end_date = datetime.datetime.fromisoformat(d.pop("endDate"))
+        try:
+            start_date = _fd_fromisoformat(start_date)
+        except ValueError:
+            start_date = parse_datetime_fallback(start_date)
 
-        resource = d.pop("resource")
+        _fd_obj.start_date = start_date
 
-        recurrence_rule = d.pop("recurrenceRule")
+        try:
+            end_date = _fd_fromisoformat(end_date)
+        except ValueError:
+            end_date = parse_datetime_fallback(end_date)
 
-        def _parse_task_no(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _fd_obj.end_date = end_date
 
-        task_no = _parse_task_no(d.pop("taskNo", UNSET))
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        def _parse_job_no(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        job_no = _parse_job_no(d.pop("jobNo", UNSET))
-
-        def _parse_category_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        category_name = _parse_category_name(d.pop("categoryName", UNSET))
-
-        def _parse_time_marker_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        time_marker_name = _parse_time_marker_name(d.pop("timeMarkerName", UNSET))
-
-        def _parse_subject(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject = _parse_subject(d.pop("subject", UNSET))
-
-        def _parse_body(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        body = _parse_body(d.pop("body", UNSET))
-
-        recurring_appointment_request = cls(
-            start_date=start_date,
-            end_date=end_date,
-            resource=resource,
-            recurrence_rule=recurrence_rule,
-            task_no=task_no,
-            job_no=job_no,
-            category_name=category_name,
-            time_marker_name=time_marker_name,
-            subject=subject,
-            body=body,
-        )
-
-        recurring_appointment_request.additional_properties = d
-        return recurring_appointment_request
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -210,3 +151,21 @@ class RecurringAppointmentRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "startDate",
+    "endDate",
+    "resource",
+    "recurrenceRule",
+    "taskNo",
+    "jobNo",
+    "categoryName",
+    "timeMarkerName",
+    "subject",
+    "body",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCalendar")
 
@@ -33,53 +36,62 @@ class ResourceCalendar:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        resource_no = self.resource_no
-
-        calendar_code = self.calendar_code
-
-        start_date = self.start_date.isoformat()
-
-        end_date = self.end_date.isoformat()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "code": code,
-                "resourceNo": resource_no,
-                "calendarCode": calendar_code,
-                "startDate": start_date,
-                "endDate": end_date,
-            }
-        )
+
+        field_dict["code"] = self.code
+
+        field_dict["resourceNo"] = self.resource_no
+
+        field_dict["calendarCode"] = self.calendar_code
+
+        field_dict["startDate"] = self.start_date.isoformat()
+
+        field_dict["endDate"] = self.end_date.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.code,
+                _fd_obj.resource_no,
+                _fd_obj.calendar_code,
+                start_date,
+                end_date,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.code = src_dict["code"]
+            _fd_obj.resource_no = src_dict["resourceNo"]
+            _fd_obj.calendar_code = src_dict["calendarCode"]
+            start_date = src_dict["startDate"]
+            end_date = src_dict["endDate"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        resource_no = d.pop("resourceNo")
+        try:
+            start_date = _fd_fromisoformat(start_date)
+        except ValueError:
+            start_date = parse_datetime_fallback(start_date)
 
-        calendar_code = d.pop("calendarCode")
+        _fd_obj.start_date = start_date
 
-        start_date = datetime.datetime.fromisoformat(d.pop("startDate"))
+        try:
+            end_date = _fd_fromisoformat(end_date)
+        except ValueError:
+            end_date = parse_datetime_fallback(end_date)
 
-        end_date = datetime.datetime.fromisoformat(d.pop("endDate"))
+        _fd_obj.end_date = end_date
 
-        resource_calendar = cls(
-            code=code,
-            resource_no=resource_no,
-            calendar_code=calendar_code,
-            start_date=start_date,
-            end_date=end_date,
-        )
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        resource_calendar.additional_properties = d
-        return resource_calendar
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -96,3 +108,10 @@ class ResourceCalendar:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("code", "resourceNo", "calendarCode", "startDate", "endDate")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

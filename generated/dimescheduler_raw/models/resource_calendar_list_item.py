@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCalendarListItem")
 
@@ -35,69 +36,73 @@ class ResourceCalendarListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
-
-        resource_no = self.resource_no
-
-        calendar_code = self.calendar_code
-
-        start_date: str | Unset = UNSET
-        if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
-
-        end_date: str | Unset = UNSET
-        if not isinstance(self.end_date, Unset):
-            end_date = self.end_date.isoformat()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        code = self.code
         if code is not UNSET:
             field_dict["code"] = code
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        calendar_code = self.calendar_code
         if calendar_code is not UNSET:
             field_dict["calendarCode"] = calendar_code
-        if start_date is not UNSET:
-            field_dict["startDate"] = start_date
-        if end_date is not UNSET:
-            field_dict["endDate"] = end_date
+
+        start_date = self.start_date
+        if not isinstance(start_date, Unset):
+            field_dict["startDate"] = start_date.isoformat()
+
+        end_date = self.end_date
+        if not isinstance(end_date, Unset):
+            field_dict["endDate"] = end_date.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.code,
+                _fd_obj.resource_no,
+                _fd_obj.calendar_code,
+                start_date,
+                end_date,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.code = _fd_get("code", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.calendar_code = _fd_get("calendarCode", UNSET)
+            start_date = _fd_get("startDate", UNSET)
+            end_date = _fd_get("endDate", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        resource_no = d.pop("resourceNo", UNSET)
+        if start_date is not UNSET:
+            try:
+                start_date = _fd_fromisoformat(start_date)
+            except ValueError:
+                start_date = parse_datetime_fallback(start_date)
+        _fd_obj.start_date = start_date
 
-        calendar_code = d.pop("calendarCode", UNSET)
+        if end_date is not UNSET:
+            try:
+                end_date = _fd_fromisoformat(end_date)
+            except ValueError:
+                end_date = parse_datetime_fallback(end_date)
+        _fd_obj.end_date = end_date
 
-        _start_date = d.pop("startDate", UNSET)
-        start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
-            start_date = UNSET
-        else:
-            start_date = datetime.datetime.fromisoformat(_start_date)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        _end_date = d.pop("endDate", UNSET)
-        end_date: datetime.datetime | Unset
-        if isinstance(_end_date, Unset):
-            end_date = UNSET
-        else:
-            end_date = datetime.datetime.fromisoformat(_end_date)
-
-        resource_calendar_list_item = cls(
-            code=code,
-            resource_no=resource_no,
-            calendar_code=calendar_code,
-            start_date=start_date,
-            end_date=end_date,
-        )
-
-        resource_calendar_list_item.additional_properties = d
-        return resource_calendar_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -114,3 +119,10 @@ class ResourceCalendarListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("code", "resourceNo", "calendarCode", "startDate", "endDate")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

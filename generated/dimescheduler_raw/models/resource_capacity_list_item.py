@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCapacityListItem")
 
@@ -37,45 +38,30 @@ class ResourceCapacityListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_no = self.resource_no
-
-        date: str | Unset = UNSET
-        if not isinstance(self.date, Unset):
-            date = self.date.isoformat()
-
-        capacity_in_seconds: int | None | Unset
-        if isinstance(self.capacity_in_seconds, Unset):
-            capacity_in_seconds = UNSET
-        else:
-            capacity_in_seconds = self.capacity_in_seconds
-
-        quantity: float | None | Unset
-        if isinstance(self.quantity, Unset):
-            quantity = UNSET
-        else:
-            quantity = self.quantity
-
-        unit_of_measure = self.unit_of_measure
-
-        unit_of_measure_conversion: float | None | Unset
-        if isinstance(self.unit_of_measure_conversion, Unset):
-            unit_of_measure_conversion = UNSET
-        else:
-            unit_of_measure_conversion = self.unit_of_measure_conversion
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
-        if date is not UNSET:
-            field_dict["date"] = date
+
+        date = self.date
+        if not isinstance(date, Unset):
+            field_dict["date"] = date.isoformat()
+
+        capacity_in_seconds = self.capacity_in_seconds
         if capacity_in_seconds is not UNSET:
             field_dict["capacityInSeconds"] = capacity_in_seconds
+
+        quantity = self.quantity
         if quantity is not UNSET:
             field_dict["quantity"] = quantity
+
+        unit_of_measure = self.unit_of_measure
         if unit_of_measure is not UNSET:
             field_dict["unitOfMeasure"] = unit_of_measure
+
+        unit_of_measure_conversion = self.unit_of_measure_conversion
         if unit_of_measure_conversion is not UNSET:
             field_dict["unitOfMeasureConversion"] = unit_of_measure_conversion
 
@@ -83,58 +69,41 @@ class ResourceCapacityListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_no = d.pop("resourceNo", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.resource_no,
+                date,
+                _fd_obj.capacity_in_seconds,
+                _fd_obj.quantity,
+                _fd_obj.unit_of_measure,
+                _fd_obj.unit_of_measure_conversion,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            date = _fd_get("date", UNSET)
+            _fd_obj.capacity_in_seconds = _fd_get("capacityInSeconds", UNSET)
+            _fd_obj.quantity = _fd_get("quantity", UNSET)
+            _fd_obj.unit_of_measure = _fd_get("unitOfMeasure", UNSET)
+            _fd_obj.unit_of_measure_conversion = _fd_get("unitOfMeasureConversion", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        _date = d.pop("date", UNSET)
-        date: datetime.datetime | Unset
-        if isinstance(_date, Unset):
-            date = UNSET
-        else:
-            date = datetime.datetime.fromisoformat(_date)
+        if date is not UNSET:
+            try:
+                date = _fd_fromisoformat(date)
+            except ValueError:
+                date = parse_datetime_fallback(date)
+        _fd_obj.date = date
 
-        def _parse_capacity_in_seconds(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        capacity_in_seconds = _parse_capacity_in_seconds(d.pop("capacityInSeconds", UNSET))
-
-        def _parse_quantity(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        quantity = _parse_quantity(d.pop("quantity", UNSET))
-
-        unit_of_measure = d.pop("unitOfMeasure", UNSET)
-
-        def _parse_unit_of_measure_conversion(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        unit_of_measure_conversion = _parse_unit_of_measure_conversion(
-            d.pop("unitOfMeasureConversion", UNSET)
-        )
-
-        resource_capacity_list_item = cls(
-            resource_no=resource_no,
-            date=date,
-            capacity_in_seconds=capacity_in_seconds,
-            quantity=quantity,
-            unit_of_measure=unit_of_measure,
-            unit_of_measure_conversion=unit_of_measure_conversion,
-        )
-
-        resource_capacity_list_item.additional_properties = d
-        return resource_capacity_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -151,3 +120,17 @@ class ResourceCapacityListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "resourceNo",
+    "date",
+    "capacityInSeconds",
+    "quantity",
+    "unitOfMeasure",
+    "unitOfMeasureConversion",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

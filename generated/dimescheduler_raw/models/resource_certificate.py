@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCertificate")
 
@@ -35,70 +36,69 @@ class ResourceCertificate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_no = self.resource_no
-
-        no = self.no
-
-        score = self.score
-
-        last_score_date: str | Unset = UNSET
-        if not isinstance(self.last_score_date, Unset):
-            last_score_date = self.last_score_date.isoformat()
-
-        valid_until: str | Unset = UNSET
-        if not isinstance(self.valid_until, Unset):
-            valid_until = self.valid_until.isoformat()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resourceNo": resource_no,
-                "no": no,
-            }
-        )
+
+        field_dict["resourceNo"] = self.resource_no
+
+        field_dict["no"] = self.no
+
+        score = self.score
         if score is not UNSET:
             field_dict["score"] = score
-        if last_score_date is not UNSET:
-            field_dict["lastScoreDate"] = last_score_date
-        if valid_until is not UNSET:
-            field_dict["validUntil"] = valid_until
+
+        last_score_date = self.last_score_date
+        if not isinstance(last_score_date, Unset):
+            field_dict["lastScoreDate"] = last_score_date.isoformat()
+
+        valid_until = self.valid_until
+        if not isinstance(valid_until, Unset):
+            field_dict["validUntil"] = valid_until.isoformat()
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_no = d.pop("resourceNo")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.resource_no,
+                _fd_obj.no,
+                _fd_obj.score,
+                last_score_date,
+                valid_until,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.resource_no = src_dict["resourceNo"]
+            _fd_obj.no = src_dict["no"]
+            _fd_obj.score = _fd_get("score", UNSET)
+            last_score_date = _fd_get("lastScoreDate", UNSET)
+            valid_until = _fd_get("validUntil", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        no = d.pop("no")
+        if last_score_date is not UNSET:
+            try:
+                last_score_date = _fd_fromisoformat(last_score_date)
+            except ValueError:
+                last_score_date = parse_datetime_fallback(last_score_date)
+        _fd_obj.last_score_date = last_score_date
 
-        score = d.pop("score", UNSET)
+        if valid_until is not UNSET:
+            try:
+                valid_until = _fd_fromisoformat(valid_until)
+            except ValueError:
+                valid_until = parse_datetime_fallback(valid_until)
+        _fd_obj.valid_until = valid_until
 
-        _last_score_date = d.pop("lastScoreDate", UNSET)
-        last_score_date: datetime.datetime | Unset
-        if isinstance(_last_score_date, Unset):
-            last_score_date = UNSET
-        else:
-            last_score_date = datetime.datetime.fromisoformat(_last_score_date)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        _valid_until = d.pop("validUntil", UNSET)
-        valid_until: datetime.datetime | Unset
-        if isinstance(_valid_until, Unset):
-            valid_until = UNSET
-        else:
-            valid_until = datetime.datetime.fromisoformat(_valid_until)
-
-        resource_certificate = cls(
-            resource_no=resource_no,
-            no=no,
-            score=score,
-            last_score_date=last_score_date,
-            valid_until=valid_until,
-        )
-
-        resource_certificate.additional_properties = d
-        return resource_certificate
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,3 +115,10 @@ class ResourceCertificate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("resourceNo", "no", "score", "lastScoreDate", "validUntil")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

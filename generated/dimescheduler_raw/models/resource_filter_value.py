@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -38,31 +39,24 @@ class ResourceFilterValue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_no = self.resource_no
-
-        filter_group = self.filter_group
-
-        filter_value = self.filter_value
-
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        transfer_to_temp = self.transfer_to_temp
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resourceNo": resource_no,
-                "filterGroup": filter_group,
-                "filterValue": filter_value,
-            }
-        )
+
+        field_dict["resourceNo"] = self.resource_no
+
+        field_dict["filterGroup"] = self.filter_group
+
+        field_dict["filterValue"] = self.filter_value
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        transfer_to_temp = self.transfer_to_temp
         if transfer_to_temp is not UNSET:
             field_dict["transferToTemp"] = transfer_to_temp
 
@@ -70,30 +64,34 @@ class ResourceFilterValue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_no = d.pop("resourceNo")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.resource_no,
+                _fd_obj.filter_group,
+                _fd_obj.filter_value,
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.transfer_to_temp,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.resource_no = src_dict["resourceNo"]
+            _fd_obj.filter_group = src_dict["filterGroup"]
+            _fd_obj.filter_value = src_dict["filterValue"]
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.transfer_to_temp = _fd_get("transferToTemp", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        filter_group = d.pop("filterGroup")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        filter_value = d.pop("filterValue")
-
-        source_app = d.pop("sourceApp", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        transfer_to_temp = d.pop("transferToTemp", UNSET)
-
-        resource_filter_value = cls(
-            resource_no=resource_no,
-            filter_group=filter_group,
-            filter_value=filter_value,
-            source_app=source_app,
-            source_type=source_type,
-            transfer_to_temp=transfer_to_temp,
-        )
-
-        resource_filter_value.additional_properties = d
-        return resource_filter_value
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,3 +108,9 @@ class ResourceFilterValue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("resourceNo", "filterGroup", "filterValue", "sourceApp", "sourceType", "transferToTemp")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

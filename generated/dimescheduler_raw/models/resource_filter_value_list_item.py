@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -38,31 +39,30 @@ class ResourceFilterValueListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        resource_no = self.resource_no
-
-        filter_group = self.filter_group
-
-        filter_value = self.filter_value
-
-        transfer_to_temp = self.transfer_to_temp
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        filter_group = self.filter_group
         if filter_group is not UNSET:
             field_dict["filterGroup"] = filter_group
+
+        filter_value = self.filter_value
         if filter_value is not UNSET:
             field_dict["filterValue"] = filter_value
+
+        transfer_to_temp = self.transfer_to_temp
         if transfer_to_temp is not UNSET:
             field_dict["transferToTemp"] = transfer_to_temp
 
@@ -70,30 +70,34 @@ class ResourceFilterValueListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.resource_no,
+                _fd_obj.filter_group,
+                _fd_obj.filter_value,
+                _fd_obj.transfer_to_temp,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.filter_group = _fd_get("filterGroup", UNSET)
+            _fd_obj.filter_value = _fd_get("filterValue", UNSET)
+            _fd_obj.transfer_to_temp = _fd_get("transferToTemp", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        resource_no = d.pop("resourceNo", UNSET)
-
-        filter_group = d.pop("filterGroup", UNSET)
-
-        filter_value = d.pop("filterValue", UNSET)
-
-        transfer_to_temp = d.pop("transferToTemp", UNSET)
-
-        resource_filter_value_list_item = cls(
-            source_app=source_app,
-            source_type=source_type,
-            resource_no=resource_no,
-            filter_group=filter_group,
-            filter_value=filter_value,
-            transfer_to_temp=transfer_to_temp,
-        )
-
-        resource_filter_value_list_item.additional_properties = d
-        return resource_filter_value_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,3 +114,9 @@ class ResourceFilterValueListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "resourceNo", "filterGroup", "filterValue", "transferToTemp")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_or_keep
 
 T = TypeVar("T", bound="ResourceGpsTracking")
 
@@ -41,49 +42,32 @@ class ResourceGpsTracking:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_no = self.resource_no
-
-        latitude = self.latitude
-
-        longitude = self.longitude
-
-        gps_tracking_resource_no = self.gps_tracking_resource_no
-
-        speed: int | None | Unset
-        if isinstance(self.speed, Unset):
-            speed = UNSET
-        else:
-            speed = self.speed
-
-        date: None | str | Unset
-        if isinstance(self.date, Unset):
-            date = UNSET
-        elif isinstance(self.date, datetime.datetime):
-            date = self.date.isoformat()
-        else:
-            date = self.date
-
-        row_id = self.row_id
-
-        power = self.power
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resourceNo": resource_no,
-                "latitude": latitude,
-                "longitude": longitude,
-            }
-        )
+
+        field_dict["resourceNo"] = self.resource_no
+
+        field_dict["latitude"] = self.latitude
+
+        field_dict["longitude"] = self.longitude
+
+        gps_tracking_resource_no = self.gps_tracking_resource_no
         if gps_tracking_resource_no is not UNSET:
             field_dict["gpsTrackingResourceNo"] = gps_tracking_resource_no
+
+        speed = self.speed
         if speed is not UNSET:
             field_dict["speed"] = speed
+
+        date = self.date
         if date is not UNSET:
-            field_dict["date"] = date
+            field_dict["date"] = date.isoformat() if isinstance(date, datetime.datetime) else date
+
+        row_id = self.row_id
         if row_id is not UNSET:
             field_dict["rowId"] = row_id
+
+        power = self.power
         if power is not UNSET:
             field_dict["power"] = power
 
@@ -91,58 +75,45 @@ class ResourceGpsTracking:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_no = d.pop("resourceNo")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.resource_no,
+                _fd_obj.latitude,
+                _fd_obj.longitude,
+                _fd_obj.gps_tracking_resource_no,
+                _fd_obj.speed,
+                date,
+                _fd_obj.row_id,
+                _fd_obj.power,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 8
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.resource_no = src_dict["resourceNo"]
+            _fd_obj.latitude = src_dict["latitude"]
+            _fd_obj.longitude = src_dict["longitude"]
+            _fd_obj.gps_tracking_resource_no = _fd_get("gpsTrackingResourceNo", UNSET)
+            _fd_obj.speed = _fd_get("speed", UNSET)
+            date = _fd_get("date", UNSET)
+            _fd_obj.row_id = _fd_get("rowId", UNSET)
+            _fd_obj.power = _fd_get("power", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        latitude = d.pop("latitude")
-
-        longitude = d.pop("longitude")
-
-        gps_tracking_resource_no = d.pop("gpsTrackingResourceNo", UNSET)
-
-        def _parse_speed(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        speed = _parse_speed(d.pop("speed", UNSET))
-
-        def _parse_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                date_type_0 = datetime.datetime.fromisoformat(data)
+                date = _fd_fromisoformat(date)
+            except ValueError:
+                date = parse_datetime_or_keep(date)
+        _fd_obj.date = date
 
-                return date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        date = _parse_date(d.pop("date", UNSET))
-
-        row_id = d.pop("rowId", UNSET)
-
-        power = d.pop("power", UNSET)
-
-        resource_gps_tracking = cls(
-            resource_no=resource_no,
-            latitude=latitude,
-            longitude=longitude,
-            gps_tracking_resource_no=gps_tracking_resource_no,
-            speed=speed,
-            date=date,
-            row_id=row_id,
-            power=power,
-        )
-
-        resource_gps_tracking.additional_properties = d
-        return resource_gps_tracking
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -159,3 +130,19 @@ class ResourceGpsTracking:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "resourceNo",
+    "latitude",
+    "longitude",
+    "gpsTrackingResourceNo",
+    "speed",
+    "date",
+    "rowId",
+    "power",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceListItem")
 
@@ -190,353 +191,338 @@ class ResourceListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        resource_no = self.resource_no
-
-        resource_type_id = self.resource_type_id
-
-        resource_name = self.resource_name
-
-        display_name = self.display_name
-
-        department = self.department
-
-        email = self.email
-
-        phone = self.phone
-
-        mobile_phone = self.mobile_phone
-
-        replacement_resource = self.replacement_resource
-
-        field_service_email = self.field_service_email
-
-        personal_email = self.personal_email
-
-        gps_tracking_resource_no = self.gps_tracking_resource_no
-
-        home_address = self.home_address
-
-        home_address_geo_long = self.home_address_geo_long
-
-        home_address_geo_lat = self.home_address_geo_lat
-
-        home_phone = self.home_phone
-
-        home_email = self.home_email
-
-        home_street = self.home_street
-
-        home_street_no = self.home_street_no
-
-        home_postcode = self.home_postcode
-
-        home_city = self.home_city
-
-        home_county = self.home_county
-
-        home_state = self.home_state
-
-        home_country = self.home_country
-
-        home_region = self.home_region
-
-        team_code = self.team_code
-
-        team_name = self.team_name
-
-        team_type = self.team_type
-
-        team_sort = self.team_sort
-
-        team_member_type = self.team_member_type
-
-        team_member_sort = self.team_member_sort
-
-        do_not_show = self.do_not_show
-
-        exchange_integration_enabled = self.exchange_integration_enabled
-
-        resource_gps_tracking_enabled = self.resource_gps_tracking_enabled
-
-        in_service_from: str | Unset = UNSET
-        if not isinstance(self.in_service_from, Unset):
-            in_service_from = self.in_service_from.isoformat()
-
-        in_service_till: str | Unset = UNSET
-        if not isinstance(self.in_service_till, Unset):
-            in_service_till = self.in_service_till.isoformat()
-
-        url1 = self.url1
-
-        url_description_1 = self.url_description_1
-
-        url2 = self.url2
-
-        url_description_2 = self.url_description_2
-
-        url3 = self.url3
-
-        url_description_3 = self.url_description_3
-
-        bulk_planning = self.bulk_planning
-
-        bulk_capacity = self.bulk_capacity
-
-        pin = self.pin
-
-        free_text_1 = self.free_text_1
-
-        free_text_2 = self.free_text_2
-
-        free_text_3 = self.free_text_3
-
-        free_text_4 = self.free_text_4
-
-        free_text_5 = self.free_text_5
-
-        free_text_6 = self.free_text_6
-
-        free_text_7 = self.free_text_7
-
-        free_text_8 = self.free_text_8
-
-        free_text_9 = self.free_text_9
-
-        free_text_10 = self.free_text_10
-
-        free_text_11 = self.free_text_11
-
-        free_text_12 = self.free_text_12
-
-        free_text_13 = self.free_text_13
-
-        free_text_14 = self.free_text_14
-
-        free_text_15 = self.free_text_15
-
-        free_text_16 = self.free_text_16
-
-        free_text_17 = self.free_text_17
-
-        free_text_18 = self.free_text_18
-
-        free_text_19 = self.free_text_19
-
-        free_text_20 = self.free_text_20
-
-        free_decimal_1 = self.free_decimal_1
-
-        free_decimal_2 = self.free_decimal_2
-
-        free_decimal_3 = self.free_decimal_3
-
-        free_decimal_4 = self.free_decimal_4
-
-        free_decimal_5 = self.free_decimal_5
-
-        free_date_1: str | Unset = UNSET
-        if not isinstance(self.free_date_1, Unset):
-            free_date_1 = self.free_date_1.isoformat()
-
-        free_date_2: str | Unset = UNSET
-        if not isinstance(self.free_date_2, Unset):
-            free_date_2 = self.free_date_2.isoformat()
-
-        free_date_3: str | Unset = UNSET
-        if not isinstance(self.free_date_3, Unset):
-            free_date_3 = self.free_date_3.isoformat()
-
-        free_date_4: str | Unset = UNSET
-        if not isinstance(self.free_date_4, Unset):
-            free_date_4 = self.free_date_4.isoformat()
-
-        free_date_5: str | Unset = UNSET
-        if not isinstance(self.free_date_5, Unset):
-            free_date_5 = self.free_date_5.isoformat()
-
-        free_bit_1 = self.free_bit_1
-
-        free_bit_2 = self.free_bit_2
-
-        free_bit_3 = self.free_bit_3
-
-        free_bit_4 = self.free_bit_4
-
-        free_bit_5 = self.free_bit_5
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        id = self.id
         if id is not UNSET:
             field_dict["id"] = id
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        resource_type_id = self.resource_type_id
         if resource_type_id is not UNSET:
             field_dict["resourceTypeId"] = resource_type_id
+
+        resource_name = self.resource_name
         if resource_name is not UNSET:
             field_dict["resourceName"] = resource_name
+
+        display_name = self.display_name
         if display_name is not UNSET:
             field_dict["displayName"] = display_name
+
+        department = self.department
         if department is not UNSET:
             field_dict["department"] = department
+
+        email = self.email
         if email is not UNSET:
             field_dict["email"] = email
+
+        phone = self.phone
         if phone is not UNSET:
             field_dict["phone"] = phone
+
+        mobile_phone = self.mobile_phone
         if mobile_phone is not UNSET:
             field_dict["mobilePhone"] = mobile_phone
+
+        replacement_resource = self.replacement_resource
         if replacement_resource is not UNSET:
             field_dict["replacementResource"] = replacement_resource
+
+        field_service_email = self.field_service_email
         if field_service_email is not UNSET:
             field_dict["fieldServiceEmail"] = field_service_email
+
+        personal_email = self.personal_email
         if personal_email is not UNSET:
             field_dict["personalEmail"] = personal_email
+
+        gps_tracking_resource_no = self.gps_tracking_resource_no
         if gps_tracking_resource_no is not UNSET:
             field_dict["gpsTrackingResourceNo"] = gps_tracking_resource_no
+
+        home_address = self.home_address
         if home_address is not UNSET:
             field_dict["homeAddress"] = home_address
+
+        home_address_geo_long = self.home_address_geo_long
         if home_address_geo_long is not UNSET:
             field_dict["homeAddressGeoLong"] = home_address_geo_long
+
+        home_address_geo_lat = self.home_address_geo_lat
         if home_address_geo_lat is not UNSET:
             field_dict["homeAddressGeoLat"] = home_address_geo_lat
+
+        home_phone = self.home_phone
         if home_phone is not UNSET:
             field_dict["homePhone"] = home_phone
+
+        home_email = self.home_email
         if home_email is not UNSET:
             field_dict["homeEmail"] = home_email
+
+        home_street = self.home_street
         if home_street is not UNSET:
             field_dict["homeStreet"] = home_street
+
+        home_street_no = self.home_street_no
         if home_street_no is not UNSET:
             field_dict["homeStreetNo"] = home_street_no
+
+        home_postcode = self.home_postcode
         if home_postcode is not UNSET:
             field_dict["homePostcode"] = home_postcode
+
+        home_city = self.home_city
         if home_city is not UNSET:
             field_dict["homeCity"] = home_city
+
+        home_county = self.home_county
         if home_county is not UNSET:
             field_dict["homeCounty"] = home_county
+
+        home_state = self.home_state
         if home_state is not UNSET:
             field_dict["homeState"] = home_state
+
+        home_country = self.home_country
         if home_country is not UNSET:
             field_dict["homeCountry"] = home_country
+
+        home_region = self.home_region
         if home_region is not UNSET:
             field_dict["homeRegion"] = home_region
+
+        team_code = self.team_code
         if team_code is not UNSET:
             field_dict["teamCode"] = team_code
+
+        team_name = self.team_name
         if team_name is not UNSET:
             field_dict["teamName"] = team_name
+
+        team_type = self.team_type
         if team_type is not UNSET:
             field_dict["teamType"] = team_type
+
+        team_sort = self.team_sort
         if team_sort is not UNSET:
             field_dict["teamSort"] = team_sort
+
+        team_member_type = self.team_member_type
         if team_member_type is not UNSET:
             field_dict["teamMemberType"] = team_member_type
+
+        team_member_sort = self.team_member_sort
         if team_member_sort is not UNSET:
             field_dict["teamMemberSort"] = team_member_sort
+
+        do_not_show = self.do_not_show
         if do_not_show is not UNSET:
             field_dict["doNotShow"] = do_not_show
+
+        exchange_integration_enabled = self.exchange_integration_enabled
         if exchange_integration_enabled is not UNSET:
             field_dict["exchangeIntegrationEnabled"] = exchange_integration_enabled
+
+        resource_gps_tracking_enabled = self.resource_gps_tracking_enabled
         if resource_gps_tracking_enabled is not UNSET:
             field_dict["resourceGpsTrackingEnabled"] = resource_gps_tracking_enabled
-        if in_service_from is not UNSET:
-            field_dict["inServiceFrom"] = in_service_from
-        if in_service_till is not UNSET:
-            field_dict["inServiceTill"] = in_service_till
+
+        in_service_from = self.in_service_from
+        if not isinstance(in_service_from, Unset):
+            field_dict["inServiceFrom"] = in_service_from.isoformat()
+
+        in_service_till = self.in_service_till
+        if not isinstance(in_service_till, Unset):
+            field_dict["inServiceTill"] = in_service_till.isoformat()
+
+        url1 = self.url1
         if url1 is not UNSET:
             field_dict["url1"] = url1
+
+        url_description_1 = self.url_description_1
         if url_description_1 is not UNSET:
             field_dict["urlDescription1"] = url_description_1
+
+        url2 = self.url2
         if url2 is not UNSET:
             field_dict["url2"] = url2
+
+        url_description_2 = self.url_description_2
         if url_description_2 is not UNSET:
             field_dict["urlDescription2"] = url_description_2
+
+        url3 = self.url3
         if url3 is not UNSET:
             field_dict["url3"] = url3
+
+        url_description_3 = self.url_description_3
         if url_description_3 is not UNSET:
             field_dict["urlDescription3"] = url_description_3
+
+        bulk_planning = self.bulk_planning
         if bulk_planning is not UNSET:
             field_dict["bulkPlanning"] = bulk_planning
+
+        bulk_capacity = self.bulk_capacity
         if bulk_capacity is not UNSET:
             field_dict["bulkCapacity"] = bulk_capacity
+
+        pin = self.pin
         if pin is not UNSET:
             field_dict["pin"] = pin
+
+        free_text_1 = self.free_text_1
         if free_text_1 is not UNSET:
             field_dict["freeText1"] = free_text_1
+
+        free_text_2 = self.free_text_2
         if free_text_2 is not UNSET:
             field_dict["freeText2"] = free_text_2
+
+        free_text_3 = self.free_text_3
         if free_text_3 is not UNSET:
             field_dict["freeText3"] = free_text_3
+
+        free_text_4 = self.free_text_4
         if free_text_4 is not UNSET:
             field_dict["freeText4"] = free_text_4
+
+        free_text_5 = self.free_text_5
         if free_text_5 is not UNSET:
             field_dict["freeText5"] = free_text_5
+
+        free_text_6 = self.free_text_6
         if free_text_6 is not UNSET:
             field_dict["freeText6"] = free_text_6
+
+        free_text_7 = self.free_text_7
         if free_text_7 is not UNSET:
             field_dict["freeText7"] = free_text_7
+
+        free_text_8 = self.free_text_8
         if free_text_8 is not UNSET:
             field_dict["freeText8"] = free_text_8
+
+        free_text_9 = self.free_text_9
         if free_text_9 is not UNSET:
             field_dict["freeText9"] = free_text_9
+
+        free_text_10 = self.free_text_10
         if free_text_10 is not UNSET:
             field_dict["freeText10"] = free_text_10
+
+        free_text_11 = self.free_text_11
         if free_text_11 is not UNSET:
             field_dict["freeText11"] = free_text_11
+
+        free_text_12 = self.free_text_12
         if free_text_12 is not UNSET:
             field_dict["freeText12"] = free_text_12
+
+        free_text_13 = self.free_text_13
         if free_text_13 is not UNSET:
             field_dict["freeText13"] = free_text_13
+
+        free_text_14 = self.free_text_14
         if free_text_14 is not UNSET:
             field_dict["freeText14"] = free_text_14
+
+        free_text_15 = self.free_text_15
         if free_text_15 is not UNSET:
             field_dict["freeText15"] = free_text_15
+
+        free_text_16 = self.free_text_16
         if free_text_16 is not UNSET:
             field_dict["freeText16"] = free_text_16
+
+        free_text_17 = self.free_text_17
         if free_text_17 is not UNSET:
             field_dict["freeText17"] = free_text_17
+
+        free_text_18 = self.free_text_18
         if free_text_18 is not UNSET:
             field_dict["freeText18"] = free_text_18
+
+        free_text_19 = self.free_text_19
         if free_text_19 is not UNSET:
             field_dict["freeText19"] = free_text_19
+
+        free_text_20 = self.free_text_20
         if free_text_20 is not UNSET:
             field_dict["freeText20"] = free_text_20
+
+        free_decimal_1 = self.free_decimal_1
         if free_decimal_1 is not UNSET:
             field_dict["freeDecimal1"] = free_decimal_1
+
+        free_decimal_2 = self.free_decimal_2
         if free_decimal_2 is not UNSET:
             field_dict["freeDecimal2"] = free_decimal_2
+
+        free_decimal_3 = self.free_decimal_3
         if free_decimal_3 is not UNSET:
             field_dict["freeDecimal3"] = free_decimal_3
+
+        free_decimal_4 = self.free_decimal_4
         if free_decimal_4 is not UNSET:
             field_dict["freeDecimal4"] = free_decimal_4
+
+        free_decimal_5 = self.free_decimal_5
         if free_decimal_5 is not UNSET:
             field_dict["freeDecimal5"] = free_decimal_5
-        if free_date_1 is not UNSET:
-            field_dict["freeDate1"] = free_date_1
-        if free_date_2 is not UNSET:
-            field_dict["freeDate2"] = free_date_2
-        if free_date_3 is not UNSET:
-            field_dict["freeDate3"] = free_date_3
-        if free_date_4 is not UNSET:
-            field_dict["freeDate4"] = free_date_4
-        if free_date_5 is not UNSET:
-            field_dict["freeDate5"] = free_date_5
+
+        free_date_1 = self.free_date_1
+        if not isinstance(free_date_1, Unset):
+            field_dict["freeDate1"] = free_date_1.isoformat()
+
+        free_date_2 = self.free_date_2
+        if not isinstance(free_date_2, Unset):
+            field_dict["freeDate2"] = free_date_2.isoformat()
+
+        free_date_3 = self.free_date_3
+        if not isinstance(free_date_3, Unset):
+            field_dict["freeDate3"] = free_date_3.isoformat()
+
+        free_date_4 = self.free_date_4
+        if not isinstance(free_date_4, Unset):
+            field_dict["freeDate4"] = free_date_4.isoformat()
+
+        free_date_5 = self.free_date_5
+        if not isinstance(free_date_5, Unset):
+            field_dict["freeDate5"] = free_date_5.isoformat()
+
+        free_bit_1 = self.free_bit_1
         if free_bit_1 is not UNSET:
             field_dict["freeBit1"] = free_bit_1
+
+        free_bit_2 = self.free_bit_2
         if free_bit_2 is not UNSET:
             field_dict["freeBit2"] = free_bit_2
+
+        free_bit_3 = self.free_bit_3
         if free_bit_3 is not UNSET:
             field_dict["freeBit3"] = free_bit_3
+
+        free_bit_4 = self.free_bit_4
         if free_bit_4 is not UNSET:
             field_dict["freeBit4"] = free_bit_4
+
+        free_bit_5 = self.free_bit_5
         if free_bit_5 is not UNSET:
             field_dict["freeBit5"] = free_bit_5
 
@@ -544,296 +530,237 @@ class ResourceListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
-
-        source_app = d.pop("sourceApp", UNSET)
-
-        source_type = d.pop("sourceType", UNSET)
-
-        resource_no = d.pop("resourceNo", UNSET)
-
-        resource_type_id = d.pop("resourceTypeId", UNSET)
-
-        resource_name = d.pop("resourceName", UNSET)
-
-        display_name = d.pop("displayName", UNSET)
-
-        department = d.pop("department", UNSET)
-
-        email = d.pop("email", UNSET)
-
-        phone = d.pop("phone", UNSET)
-
-        mobile_phone = d.pop("mobilePhone", UNSET)
-
-        replacement_resource = d.pop("replacementResource", UNSET)
-
-        field_service_email = d.pop("fieldServiceEmail", UNSET)
-
-        personal_email = d.pop("personalEmail", UNSET)
-
-        gps_tracking_resource_no = d.pop("gpsTrackingResourceNo", UNSET)
-
-        home_address = d.pop("homeAddress", UNSET)
-
-        home_address_geo_long = d.pop("homeAddressGeoLong", UNSET)
-
-        home_address_geo_lat = d.pop("homeAddressGeoLat", UNSET)
-
-        home_phone = d.pop("homePhone", UNSET)
-
-        home_email = d.pop("homeEmail", UNSET)
-
-        home_street = d.pop("homeStreet", UNSET)
-
-        home_street_no = d.pop("homeStreetNo", UNSET)
-
-        home_postcode = d.pop("homePostcode", UNSET)
-
-        home_city = d.pop("homeCity", UNSET)
-
-        home_county = d.pop("homeCounty", UNSET)
-
-        home_state = d.pop("homeState", UNSET)
-
-        home_country = d.pop("homeCountry", UNSET)
-
-        home_region = d.pop("homeRegion", UNSET)
-
-        team_code = d.pop("teamCode", UNSET)
-
-        team_name = d.pop("teamName", UNSET)
-
-        team_type = d.pop("teamType", UNSET)
-
-        team_sort = d.pop("teamSort", UNSET)
-
-        team_member_type = d.pop("teamMemberType", UNSET)
-
-        team_member_sort = d.pop("teamMemberSort", UNSET)
-
-        do_not_show = d.pop("doNotShow", UNSET)
-
-        exchange_integration_enabled = d.pop("exchangeIntegrationEnabled", UNSET)
-
-        resource_gps_tracking_enabled = d.pop("resourceGpsTrackingEnabled", UNSET)
-
-        _in_service_from = d.pop("inServiceFrom", UNSET)
-        in_service_from: datetime.datetime | Unset
-        if isinstance(_in_service_from, Unset):
-            in_service_from = UNSET
-        else:
-            in_service_from = datetime.datetime.fromisoformat(_in_service_from)
-
-        _in_service_till = d.pop("inServiceTill", UNSET)
-        in_service_till: datetime.datetime | Unset
-        if isinstance(_in_service_till, Unset):
-            in_service_till = UNSET
-        else:
-            in_service_till = datetime.datetime.fromisoformat(_in_service_till)
-
-        url1 = d.pop("url1", UNSET)
-
-        url_description_1 = d.pop("urlDescription1", UNSET)
-
-        url2 = d.pop("url2", UNSET)
-
-        url_description_2 = d.pop("urlDescription2", UNSET)
-
-        url3 = d.pop("url3", UNSET)
-
-        url_description_3 = d.pop("urlDescription3", UNSET)
-
-        bulk_planning = d.pop("bulkPlanning", UNSET)
-
-        bulk_capacity = d.pop("bulkCapacity", UNSET)
-
-        pin = d.pop("pin", UNSET)
-
-        free_text_1 = d.pop("freeText1", UNSET)
-
-        free_text_2 = d.pop("freeText2", UNSET)
-
-        free_text_3 = d.pop("freeText3", UNSET)
-
-        free_text_4 = d.pop("freeText4", UNSET)
-
-        free_text_5 = d.pop("freeText5", UNSET)
-
-        free_text_6 = d.pop("freeText6", UNSET)
-
-        free_text_7 = d.pop("freeText7", UNSET)
-
-        free_text_8 = d.pop("freeText8", UNSET)
-
-        free_text_9 = d.pop("freeText9", UNSET)
-
-        free_text_10 = d.pop("freeText10", UNSET)
-
-        free_text_11 = d.pop("freeText11", UNSET)
-
-        free_text_12 = d.pop("freeText12", UNSET)
-
-        free_text_13 = d.pop("freeText13", UNSET)
-
-        free_text_14 = d.pop("freeText14", UNSET)
-
-        free_text_15 = d.pop("freeText15", UNSET)
-
-        free_text_16 = d.pop("freeText16", UNSET)
-
-        free_text_17 = d.pop("freeText17", UNSET)
-
-        free_text_18 = d.pop("freeText18", UNSET)
-
-        free_text_19 = d.pop("freeText19", UNSET)
-
-        free_text_20 = d.pop("freeText20", UNSET)
-
-        free_decimal_1 = d.pop("freeDecimal1", UNSET)
-
-        free_decimal_2 = d.pop("freeDecimal2", UNSET)
-
-        free_decimal_3 = d.pop("freeDecimal3", UNSET)
-
-        free_decimal_4 = d.pop("freeDecimal4", UNSET)
-
-        free_decimal_5 = d.pop("freeDecimal5", UNSET)
-
-        _free_date_1 = d.pop("freeDate1", UNSET)
-        free_date_1: datetime.datetime | Unset
-        if isinstance(_free_date_1, Unset):
-            free_date_1 = UNSET
-        else:
-            free_date_1 = datetime.datetime.fromisoformat(_free_date_1)
-
-        _free_date_2 = d.pop("freeDate2", UNSET)
-        free_date_2: datetime.datetime | Unset
-        if isinstance(_free_date_2, Unset):
-            free_date_2 = UNSET
-        else:
-            free_date_2 = datetime.datetime.fromisoformat(_free_date_2)
-
-        _free_date_3 = d.pop("freeDate3", UNSET)
-        free_date_3: datetime.datetime | Unset
-        if isinstance(_free_date_3, Unset):
-            free_date_3 = UNSET
-        else:
-            free_date_3 = datetime.datetime.fromisoformat(_free_date_3)
-
-        _free_date_4 = d.pop("freeDate4", UNSET)
-        free_date_4: datetime.datetime | Unset
-        if isinstance(_free_date_4, Unset):
-            free_date_4 = UNSET
-        else:
-            free_date_4 = datetime.datetime.fromisoformat(_free_date_4)
-
-        _free_date_5 = d.pop("freeDate5", UNSET)
-        free_date_5: datetime.datetime | Unset
-        if isinstance(_free_date_5, Unset):
-            free_date_5 = UNSET
-        else:
-            free_date_5 = datetime.datetime.fromisoformat(_free_date_5)
-
-        free_bit_1 = d.pop("freeBit1", UNSET)
-
-        free_bit_2 = d.pop("freeBit2", UNSET)
-
-        free_bit_3 = d.pop("freeBit3", UNSET)
-
-        free_bit_4 = d.pop("freeBit4", UNSET)
-
-        free_bit_5 = d.pop("freeBit5", UNSET)
-
-        resource_list_item = cls(
-            id=id,
-            source_app=source_app,
-            source_type=source_type,
-            resource_no=resource_no,
-            resource_type_id=resource_type_id,
-            resource_name=resource_name,
-            display_name=display_name,
-            department=department,
-            email=email,
-            phone=phone,
-            mobile_phone=mobile_phone,
-            replacement_resource=replacement_resource,
-            field_service_email=field_service_email,
-            personal_email=personal_email,
-            gps_tracking_resource_no=gps_tracking_resource_no,
-            home_address=home_address,
-            home_address_geo_long=home_address_geo_long,
-            home_address_geo_lat=home_address_geo_lat,
-            home_phone=home_phone,
-            home_email=home_email,
-            home_street=home_street,
-            home_street_no=home_street_no,
-            home_postcode=home_postcode,
-            home_city=home_city,
-            home_county=home_county,
-            home_state=home_state,
-            home_country=home_country,
-            home_region=home_region,
-            team_code=team_code,
-            team_name=team_name,
-            team_type=team_type,
-            team_sort=team_sort,
-            team_member_type=team_member_type,
-            team_member_sort=team_member_sort,
-            do_not_show=do_not_show,
-            exchange_integration_enabled=exchange_integration_enabled,
-            resource_gps_tracking_enabled=resource_gps_tracking_enabled,
-            in_service_from=in_service_from,
-            in_service_till=in_service_till,
-            url1=url1,
-            url_description_1=url_description_1,
-            url2=url2,
-            url_description_2=url_description_2,
-            url3=url3,
-            url_description_3=url_description_3,
-            bulk_planning=bulk_planning,
-            bulk_capacity=bulk_capacity,
-            pin=pin,
-            free_text_1=free_text_1,
-            free_text_2=free_text_2,
-            free_text_3=free_text_3,
-            free_text_4=free_text_4,
-            free_text_5=free_text_5,
-            free_text_6=free_text_6,
-            free_text_7=free_text_7,
-            free_text_8=free_text_8,
-            free_text_9=free_text_9,
-            free_text_10=free_text_10,
-            free_text_11=free_text_11,
-            free_text_12=free_text_12,
-            free_text_13=free_text_13,
-            free_text_14=free_text_14,
-            free_text_15=free_text_15,
-            free_text_16=free_text_16,
-            free_text_17=free_text_17,
-            free_text_18=free_text_18,
-            free_text_19=free_text_19,
-            free_text_20=free_text_20,
-            free_decimal_1=free_decimal_1,
-            free_decimal_2=free_decimal_2,
-            free_decimal_3=free_decimal_3,
-            free_decimal_4=free_decimal_4,
-            free_decimal_5=free_decimal_5,
-            free_date_1=free_date_1,
-            free_date_2=free_date_2,
-            free_date_3=free_date_3,
-            free_date_4=free_date_4,
-            free_date_5=free_date_5,
-            free_bit_1=free_bit_1,
-            free_bit_2=free_bit_2,
-            free_bit_3=free_bit_3,
-            free_bit_4=free_bit_4,
-            free_bit_5=free_bit_5,
-        )
-
-        resource_list_item.additional_properties = d
-        return resource_list_item
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.id,
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.resource_no,
+                _fd_obj.resource_type_id,
+                _fd_obj.resource_name,
+                _fd_obj.display_name,
+                _fd_obj.department,
+                _fd_obj.email,
+                _fd_obj.phone,
+                _fd_obj.mobile_phone,
+                _fd_obj.replacement_resource,
+                _fd_obj.field_service_email,
+                _fd_obj.personal_email,
+                _fd_obj.gps_tracking_resource_no,
+                _fd_obj.home_address,
+                _fd_obj.home_address_geo_long,
+                _fd_obj.home_address_geo_lat,
+                _fd_obj.home_phone,
+                _fd_obj.home_email,
+                _fd_obj.home_street,
+                _fd_obj.home_street_no,
+                _fd_obj.home_postcode,
+                _fd_obj.home_city,
+                _fd_obj.home_county,
+                _fd_obj.home_state,
+                _fd_obj.home_country,
+                _fd_obj.home_region,
+                _fd_obj.team_code,
+                _fd_obj.team_name,
+                _fd_obj.team_type,
+                _fd_obj.team_sort,
+                _fd_obj.team_member_type,
+                _fd_obj.team_member_sort,
+                _fd_obj.do_not_show,
+                _fd_obj.exchange_integration_enabled,
+                _fd_obj.resource_gps_tracking_enabled,
+                in_service_from,
+                in_service_till,
+                _fd_obj.url1,
+                _fd_obj.url_description_1,
+                _fd_obj.url2,
+                _fd_obj.url_description_2,
+                _fd_obj.url3,
+                _fd_obj.url_description_3,
+                _fd_obj.bulk_planning,
+                _fd_obj.bulk_capacity,
+                _fd_obj.pin,
+                _fd_obj.free_text_1,
+                _fd_obj.free_text_2,
+                _fd_obj.free_text_3,
+                _fd_obj.free_text_4,
+                _fd_obj.free_text_5,
+                _fd_obj.free_text_6,
+                _fd_obj.free_text_7,
+                _fd_obj.free_text_8,
+                _fd_obj.free_text_9,
+                _fd_obj.free_text_10,
+                _fd_obj.free_text_11,
+                _fd_obj.free_text_12,
+                _fd_obj.free_text_13,
+                _fd_obj.free_text_14,
+                _fd_obj.free_text_15,
+                _fd_obj.free_text_16,
+                _fd_obj.free_text_17,
+                _fd_obj.free_text_18,
+                _fd_obj.free_text_19,
+                _fd_obj.free_text_20,
+                _fd_obj.free_decimal_1,
+                _fd_obj.free_decimal_2,
+                _fd_obj.free_decimal_3,
+                _fd_obj.free_decimal_4,
+                _fd_obj.free_decimal_5,
+                free_date_1,
+                free_date_2,
+                free_date_3,
+                free_date_4,
+                free_date_5,
+                _fd_obj.free_bit_1,
+                _fd_obj.free_bit_2,
+                _fd_obj.free_bit_3,
+                _fd_obj.free_bit_4,
+                _fd_obj.free_bit_5,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 83
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.id = _fd_get("id", UNSET)
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.resource_type_id = _fd_get("resourceTypeId", UNSET)
+            _fd_obj.resource_name = _fd_get("resourceName", UNSET)
+            _fd_obj.display_name = _fd_get("displayName", UNSET)
+            _fd_obj.department = _fd_get("department", UNSET)
+            _fd_obj.email = _fd_get("email", UNSET)
+            _fd_obj.phone = _fd_get("phone", UNSET)
+            _fd_obj.mobile_phone = _fd_get("mobilePhone", UNSET)
+            _fd_obj.replacement_resource = _fd_get("replacementResource", UNSET)
+            _fd_obj.field_service_email = _fd_get("fieldServiceEmail", UNSET)
+            _fd_obj.personal_email = _fd_get("personalEmail", UNSET)
+            _fd_obj.gps_tracking_resource_no = _fd_get("gpsTrackingResourceNo", UNSET)
+            _fd_obj.home_address = _fd_get("homeAddress", UNSET)
+            _fd_obj.home_address_geo_long = _fd_get("homeAddressGeoLong", UNSET)
+            _fd_obj.home_address_geo_lat = _fd_get("homeAddressGeoLat", UNSET)
+            _fd_obj.home_phone = _fd_get("homePhone", UNSET)
+            _fd_obj.home_email = _fd_get("homeEmail", UNSET)
+            _fd_obj.home_street = _fd_get("homeStreet", UNSET)
+            _fd_obj.home_street_no = _fd_get("homeStreetNo", UNSET)
+            _fd_obj.home_postcode = _fd_get("homePostcode", UNSET)
+            _fd_obj.home_city = _fd_get("homeCity", UNSET)
+            _fd_obj.home_county = _fd_get("homeCounty", UNSET)
+            _fd_obj.home_state = _fd_get("homeState", UNSET)
+            _fd_obj.home_country = _fd_get("homeCountry", UNSET)
+            _fd_obj.home_region = _fd_get("homeRegion", UNSET)
+            _fd_obj.team_code = _fd_get("teamCode", UNSET)
+            _fd_obj.team_name = _fd_get("teamName", UNSET)
+            _fd_obj.team_type = _fd_get("teamType", UNSET)
+            _fd_obj.team_sort = _fd_get("teamSort", UNSET)
+            _fd_obj.team_member_type = _fd_get("teamMemberType", UNSET)
+            _fd_obj.team_member_sort = _fd_get("teamMemberSort", UNSET)
+            _fd_obj.do_not_show = _fd_get("doNotShow", UNSET)
+            _fd_obj.exchange_integration_enabled = _fd_get("exchangeIntegrationEnabled", UNSET)
+            _fd_obj.resource_gps_tracking_enabled = _fd_get("resourceGpsTrackingEnabled", UNSET)
+            in_service_from = _fd_get("inServiceFrom", UNSET)
+            in_service_till = _fd_get("inServiceTill", UNSET)
+            _fd_obj.url1 = _fd_get("url1", UNSET)
+            _fd_obj.url_description_1 = _fd_get("urlDescription1", UNSET)
+            _fd_obj.url2 = _fd_get("url2", UNSET)
+            _fd_obj.url_description_2 = _fd_get("urlDescription2", UNSET)
+            _fd_obj.url3 = _fd_get("url3", UNSET)
+            _fd_obj.url_description_3 = _fd_get("urlDescription3", UNSET)
+            _fd_obj.bulk_planning = _fd_get("bulkPlanning", UNSET)
+            _fd_obj.bulk_capacity = _fd_get("bulkCapacity", UNSET)
+            _fd_obj.pin = _fd_get("pin", UNSET)
+            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
+            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
+            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
+            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
+            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
+            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
+            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
+            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
+            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
+            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
+            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
+            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
+            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
+            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
+            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
+            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
+            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
+            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
+            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
+            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
+            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
+            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
+            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
+            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
+            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
+            free_date_1 = _fd_get("freeDate1", UNSET)
+            free_date_2 = _fd_get("freeDate2", UNSET)
+            free_date_3 = _fd_get("freeDate3", UNSET)
+            free_date_4 = _fd_get("freeDate4", UNSET)
+            free_date_5 = _fd_get("freeDate5", UNSET)
+            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
+            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
+            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
+            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
+            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+
+        if in_service_from is not UNSET:
+            try:
+                in_service_from = _fd_fromisoformat(in_service_from)
+            except ValueError:
+                in_service_from = parse_datetime_fallback(in_service_from)
+        _fd_obj.in_service_from = in_service_from
+
+        if in_service_till is not UNSET:
+            try:
+                in_service_till = _fd_fromisoformat(in_service_till)
+            except ValueError:
+                in_service_till = parse_datetime_fallback(in_service_till)
+        _fd_obj.in_service_till = in_service_till
+
+        if free_date_1 is not UNSET:
+            try:
+                free_date_1 = _fd_fromisoformat(free_date_1)
+            except ValueError:
+                free_date_1 = parse_datetime_fallback(free_date_1)
+        _fd_obj.free_date_1 = free_date_1
+
+        if free_date_2 is not UNSET:
+            try:
+                free_date_2 = _fd_fromisoformat(free_date_2)
+            except ValueError:
+                free_date_2 = parse_datetime_fallback(free_date_2)
+        _fd_obj.free_date_2 = free_date_2
+
+        if free_date_3 is not UNSET:
+            try:
+                free_date_3 = _fd_fromisoformat(free_date_3)
+            except ValueError:
+                free_date_3 = parse_datetime_fallback(free_date_3)
+        _fd_obj.free_date_3 = free_date_3
+
+        if free_date_4 is not UNSET:
+            try:
+                free_date_4 = _fd_fromisoformat(free_date_4)
+            except ValueError:
+                free_date_4 = parse_datetime_fallback(free_date_4)
+        _fd_obj.free_date_4 = free_date_4
+
+        if free_date_5 is not UNSET:
+            try:
+                free_date_5 = _fd_fromisoformat(free_date_5)
+            except ValueError:
+                free_date_5 = parse_datetime_fallback(free_date_5)
+        _fd_obj.free_date_5 = free_date_5
+
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
+
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -850,3 +777,94 @@ class ResourceListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "id",
+    "sourceApp",
+    "sourceType",
+    "resourceNo",
+    "resourceTypeId",
+    "resourceName",
+    "displayName",
+    "department",
+    "email",
+    "phone",
+    "mobilePhone",
+    "replacementResource",
+    "fieldServiceEmail",
+    "personalEmail",
+    "gpsTrackingResourceNo",
+    "homeAddress",
+    "homeAddressGeoLong",
+    "homeAddressGeoLat",
+    "homePhone",
+    "homeEmail",
+    "homeStreet",
+    "homeStreetNo",
+    "homePostcode",
+    "homeCity",
+    "homeCounty",
+    "homeState",
+    "homeCountry",
+    "homeRegion",
+    "teamCode",
+    "teamName",
+    "teamType",
+    "teamSort",
+    "teamMemberType",
+    "teamMemberSort",
+    "doNotShow",
+    "exchangeIntegrationEnabled",
+    "resourceGpsTrackingEnabled",
+    "inServiceFrom",
+    "inServiceTill",
+    "url1",
+    "urlDescription1",
+    "url2",
+    "urlDescription2",
+    "url3",
+    "urlDescription3",
+    "bulkPlanning",
+    "bulkCapacity",
+    "pin",
+    "freeText1",
+    "freeText2",
+    "freeText3",
+    "freeText4",
+    "freeText5",
+    "freeText6",
+    "freeText7",
+    "freeText8",
+    "freeText9",
+    "freeText10",
+    "freeText11",
+    "freeText12",
+    "freeText13",
+    "freeText14",
+    "freeText15",
+    "freeText16",
+    "freeText17",
+    "freeText18",
+    "freeText19",
+    "freeText20",
+    "freeDecimal1",
+    "freeDecimal2",
+    "freeDecimal3",
+    "freeDecimal4",
+    "freeDecimal5",
+    "freeDate1",
+    "freeDate2",
+    "freeDate3",
+    "freeDate4",
+    "freeDate5",
+    "freeBit1",
+    "freeBit2",
+    "freeBit3",
+    "freeBit4",
+    "freeBit5",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -30,19 +31,18 @@ class ResourceUriListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_no = self.resource_no
-
-        uri = self.uri
-
-        description = self.description
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
+
+        uri = self.uri
         if uri is not UNSET:
             field_dict["uri"] = uri
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
 
@@ -50,21 +50,28 @@ class ResourceUriListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_no = d.pop("resourceNo", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.resource_no,
+                _fd_obj.uri,
+                _fd_obj.description,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 3
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_obj.uri = _fd_get("uri", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        uri = d.pop("uri", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        description = d.pop("description", UNSET)
-
-        resource_uri_list_item = cls(
-            resource_no=resource_no,
-            uri=uri,
-            description=description,
-        )
-
-        resource_uri_list_item.additional_properties = d
-        return resource_uri_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -81,3 +88,9 @@ class ResourceUriListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("resourceNo", "uri", "description")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

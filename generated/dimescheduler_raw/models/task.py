@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,7 +13,7 @@ from attrs import field as _attrs_field
 from ..models.importance import Importance
 from ..models.scheduling_mode import SchedulingMode
 from ..models.task_type import TaskType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime_or_keep
 
 T = TypeVar("T", bound="Task")
 
@@ -307,737 +308,632 @@ class Task:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        short_description = self.short_description
-
-        task_type: int | Unset = UNSET
-        if not isinstance(self.task_type, Unset):
-            task_type = self.task_type.value
-
-        description = self.description
-
-        name = self.name
-
-        type_ = self.type_
-
-        category = self.category
-
-        time_marker = self.time_marker
-
-        pin = self.pin
-
-        service_no = self.service_no
-
-        service_group = self.service_group
-
-        service_class = self.service_class
-
-        service_serial_no = self.service_serial_no
-
-        service_name = self.service_name
-
-        iris_fault = self.iris_fault
-
-        iris_symptom = self.iris_symptom
-
-        iris_area = self.iris_area
-
-        iris_reason = self.iris_reason
-
-        iris_resolution = self.iris_resolution
-
-        skill1 = self.skill1
-
-        skill2 = self.skill2
-
-        skill3 = self.skill3
-
-        contract_no = self.contract_no
-
-        contract_type = self.contract_type
-
-        contract_description = self.contract_description
-
-        contract_start_date: None | str | Unset
-        if isinstance(self.contract_start_date, Unset):
-            contract_start_date = UNSET
-        elif isinstance(self.contract_start_date, datetime.datetime):
-            contract_start_date = self.contract_start_date.isoformat()
-        else:
-            contract_start_date = self.contract_start_date
-
-        contract_end_date: None | str | Unset
-        if isinstance(self.contract_end_date, Unset):
-            contract_end_date = UNSET
-        elif isinstance(self.contract_end_date, datetime.datetime):
-            contract_end_date = self.contract_end_date.isoformat()
-        else:
-            contract_end_date = self.contract_end_date
-
-        parts_warranty_start_date: None | str | Unset
-        if isinstance(self.parts_warranty_start_date, Unset):
-            parts_warranty_start_date = UNSET
-        elif isinstance(self.parts_warranty_start_date, datetime.datetime):
-            parts_warranty_start_date = self.parts_warranty_start_date.isoformat()
-        else:
-            parts_warranty_start_date = self.parts_warranty_start_date
-
-        parts_warranty_end_date: None | str | Unset
-        if isinstance(self.parts_warranty_end_date, Unset):
-            parts_warranty_end_date = UNSET
-        elif isinstance(self.parts_warranty_end_date, datetime.datetime):
-            parts_warranty_end_date = self.parts_warranty_end_date.isoformat()
-        else:
-            parts_warranty_end_date = self.parts_warranty_end_date
-
-        labor_warranty_start_date: None | str | Unset
-        if isinstance(self.labor_warranty_start_date, Unset):
-            labor_warranty_start_date = UNSET
-        elif isinstance(self.labor_warranty_start_date, datetime.datetime):
-            labor_warranty_start_date = self.labor_warranty_start_date.isoformat()
-        else:
-            labor_warranty_start_date = self.labor_warranty_start_date
-
-        labor_warranty_end_date: None | str | Unset
-        if isinstance(self.labor_warranty_end_date, Unset):
-            labor_warranty_end_date = UNSET
-        elif isinstance(self.labor_warranty_end_date, datetime.datetime):
-            labor_warranty_end_date = self.labor_warranty_end_date.isoformat()
-        else:
-            labor_warranty_end_date = self.labor_warranty_end_date
-
-        importance: int | Unset = UNSET
-        if not isinstance(self.importance, Unset):
-            importance = self.importance.value
-
-        status = self.status
-
-        expected_response_date_time: None | str | Unset
-        if isinstance(self.expected_response_date_time, Unset):
-            expected_response_date_time = UNSET
-        elif isinstance(self.expected_response_date_time, datetime.datetime):
-            expected_response_date_time = self.expected_response_date_time.isoformat()
-        else:
-            expected_response_date_time = self.expected_response_date_time
-
-        actual_response_date_time: None | str | Unset
-        if isinstance(self.actual_response_date_time, Unset):
-            actual_response_date_time = UNSET
-        elif isinstance(self.actual_response_date_time, datetime.datetime):
-            actual_response_date_time = self.actual_response_date_time.isoformat()
-        else:
-            actual_response_date_time = self.actual_response_date_time
-
-        requested_start_date: None | str | Unset
-        if isinstance(self.requested_start_date, Unset):
-            requested_start_date = UNSET
-        elif isinstance(self.requested_start_date, datetime.datetime):
-            requested_start_date = self.requested_start_date.isoformat()
-        else:
-            requested_start_date = self.requested_start_date
-
-        requested_end_date: None | str | Unset
-        if isinstance(self.requested_end_date, Unset):
-            requested_end_date = UNSET
-        elif isinstance(self.requested_end_date, datetime.datetime):
-            requested_end_date = self.requested_end_date.isoformat()
-        else:
-            requested_end_date = self.requested_end_date
-
-        requested_start_time: None | str | Unset
-        if isinstance(self.requested_start_time, Unset):
-            requested_start_time = UNSET
-        else:
-            requested_start_time = self.requested_start_time
-
-        requested_end_time: None | str | Unset
-        if isinstance(self.requested_end_time, Unset):
-            requested_end_time = UNSET
-        else:
-            requested_end_time = self.requested_end_time
-
-        confirmed_start_date: None | str | Unset
-        if isinstance(self.confirmed_start_date, Unset):
-            confirmed_start_date = UNSET
-        elif isinstance(self.confirmed_start_date, datetime.datetime):
-            confirmed_start_date = self.confirmed_start_date.isoformat()
-        else:
-            confirmed_start_date = self.confirmed_start_date
-
-        confirmed_end_date: None | str | Unset
-        if isinstance(self.confirmed_end_date, Unset):
-            confirmed_end_date = UNSET
-        elif isinstance(self.confirmed_end_date, datetime.datetime):
-            confirmed_end_date = self.confirmed_end_date.isoformat()
-        else:
-            confirmed_end_date = self.confirmed_end_date
-
-        actual_start_date: None | str | Unset
-        if isinstance(self.actual_start_date, Unset):
-            actual_start_date = UNSET
-        elif isinstance(self.actual_start_date, datetime.datetime):
-            actual_start_date = self.actual_start_date.isoformat()
-        else:
-            actual_start_date = self.actual_start_date
-
-        actual_end_date: None | str | Unset
-        if isinstance(self.actual_end_date, Unset):
-            actual_end_date = UNSET
-        elif isinstance(self.actual_end_date, datetime.datetime):
-            actual_end_date = self.actual_end_date.isoformat()
-        else:
-            actual_end_date = self.actual_end_date
-
-        location_description = self.location_description
-
-        duration: None | str | Unset
-        if isinstance(self.duration, Unset):
-            duration = UNSET
-        else:
-            duration = self.duration
-
-        duration_in_seconds = self.duration_in_seconds
-
-        subject = self.subject
-
-        body = self.body
-
-        infinite_task = self.infinite_task
-
-        task_open_as_of: None | str | Unset
-        if isinstance(self.task_open_as_of, Unset):
-            task_open_as_of = UNSET
-        elif isinstance(self.task_open_as_of, datetime.datetime):
-            task_open_as_of = self.task_open_as_of.isoformat()
-        else:
-            task_open_as_of = self.task_open_as_of
-
-        task_open_till: None | str | Unset
-        if isinstance(self.task_open_till, Unset):
-            task_open_till = UNSET
-        elif isinstance(self.task_open_till, datetime.datetime):
-            task_open_till = self.task_open_till.isoformat()
-        else:
-            task_open_till = self.task_open_till
-
-        required_total_duration: None | str | Unset
-        if isinstance(self.required_total_duration, Unset):
-            required_total_duration = UNSET
-        else:
-            required_total_duration = self.required_total_duration
-
-        required_no_resources = self.required_no_resources
-
-        appointment_earliest_allowed: None | str | Unset
-        if isinstance(self.appointment_earliest_allowed, Unset):
-            appointment_earliest_allowed = UNSET
-        elif isinstance(self.appointment_earliest_allowed, datetime.datetime):
-            appointment_earliest_allowed = self.appointment_earliest_allowed.isoformat()
-        else:
-            appointment_earliest_allowed = self.appointment_earliest_allowed
-
-        appointment_latest_allowed: None | str | Unset
-        if isinstance(self.appointment_latest_allowed, Unset):
-            appointment_latest_allowed = UNSET
-        elif isinstance(self.appointment_latest_allowed, datetime.datetime):
-            appointment_latest_allowed = self.appointment_latest_allowed.isoformat()
-        else:
-            appointment_latest_allowed = self.appointment_latest_allowed
-
-        free_text_1 = self.free_text_1
-
-        free_text_2 = self.free_text_2
-
-        free_text_3 = self.free_text_3
-
-        free_text_4 = self.free_text_4
-
-        free_text_5 = self.free_text_5
-
-        free_text_6 = self.free_text_6
-
-        free_text_7 = self.free_text_7
-
-        free_text_8 = self.free_text_8
-
-        free_text_9 = self.free_text_9
-
-        free_text_10 = self.free_text_10
-
-        free_text_11 = self.free_text_11
-
-        free_text_12 = self.free_text_12
-
-        free_text_13 = self.free_text_13
-
-        free_text_14 = self.free_text_14
-
-        free_text_15 = self.free_text_15
-
-        free_text_16 = self.free_text_16
-
-        free_text_17 = self.free_text_17
-
-        free_text_18 = self.free_text_18
-
-        free_text_19 = self.free_text_19
-
-        free_text_20 = self.free_text_20
-
-        free_decimal_1 = self.free_decimal_1
-
-        free_decimal_2 = self.free_decimal_2
-
-        free_decimal_3 = self.free_decimal_3
-
-        free_decimal_4 = self.free_decimal_4
-
-        free_decimal_5 = self.free_decimal_5
-
-        free_date_1: None | str | Unset
-        if isinstance(self.free_date_1, Unset):
-            free_date_1 = UNSET
-        elif isinstance(self.free_date_1, datetime.datetime):
-            free_date_1 = self.free_date_1.isoformat()
-        else:
-            free_date_1 = self.free_date_1
-
-        free_date_2: None | str | Unset
-        if isinstance(self.free_date_2, Unset):
-            free_date_2 = UNSET
-        elif isinstance(self.free_date_2, datetime.datetime):
-            free_date_2 = self.free_date_2.isoformat()
-        else:
-            free_date_2 = self.free_date_2
-
-        free_date_3: None | str | Unset
-        if isinstance(self.free_date_3, Unset):
-            free_date_3 = UNSET
-        elif isinstance(self.free_date_3, datetime.datetime):
-            free_date_3 = self.free_date_3.isoformat()
-        else:
-            free_date_3 = self.free_date_3
-
-        free_date_4: None | str | Unset
-        if isinstance(self.free_date_4, Unset):
-            free_date_4 = UNSET
-        elif isinstance(self.free_date_4, datetime.datetime):
-            free_date_4 = self.free_date_4.isoformat()
-        else:
-            free_date_4 = self.free_date_4
-
-        free_date_5: None | str | Unset
-        if isinstance(self.free_date_5, Unset):
-            free_date_5 = UNSET
-        elif isinstance(self.free_date_5, datetime.datetime):
-            free_date_5 = self.free_date_5.isoformat()
-        else:
-            free_date_5 = self.free_date_5
-
-        free_bit_1 = self.free_bit_1
-
-        free_bit_2 = self.free_bit_2
-
-        free_bit_3 = self.free_bit_3
-
-        free_bit_4 = self.free_bit_4
-
-        free_bit_5 = self.free_bit_5
-
-        url1 = self.url1
-
-        url_description_1 = self.url_description_1
-
-        url2 = self.url2
-
-        url_description_2 = self.url_description_2
-
-        url3 = self.url3
-
-        url_description_3 = self.url_description_3
-
-        certificate_no = self.certificate_no
-
-        required_total_duration_in_seconds = self.required_total_duration_in_seconds
-
-        do_not_count_appointment_resource = self.do_not_count_appointment_resource
-
-        is_complete = self.is_complete
-
-        planning_uom = self.planning_uom
-
-        planning_uom_conversion = self.planning_uom_conversion
-
-        planning_qty = self.planning_qty
-
-        use_fix_planning_qty = self.use_fix_planning_qty
-
-        round_to_uom = self.round_to_uom
-
-        appointment_template = self.appointment_template
-
-        bulk_planning_qty = self.bulk_planning_qty
-
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.datetime):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
-
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.datetime):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
-
-        percent_done = self.percent_done
-
-        scheduling_mode: int | Unset = UNSET
-        if not isinstance(self.scheduling_mode, Unset):
-            scheduling_mode = self.scheduling_mode.value
-
-        base_line_start_date: None | str | Unset
-        if isinstance(self.base_line_start_date, Unset):
-            base_line_start_date = UNSET
-        elif isinstance(self.base_line_start_date, datetime.datetime):
-            base_line_start_date = self.base_line_start_date.isoformat()
-        else:
-            base_line_start_date = self.base_line_start_date
-
-        base_line_end_date: None | str | Unset
-        if isinstance(self.base_line_end_date, Unset):
-            base_line_end_date = UNSET
-        elif isinstance(self.base_line_end_date, datetime.datetime):
-            base_line_end_date = self.base_line_end_date.isoformat()
-        else:
-            base_line_end_date = self.base_line_end_date
-
-        base_line_percent_done = self.base_line_percent_done
-
-        dead_line: None | str | Unset
-        if isinstance(self.dead_line, Unset):
-            dead_line = UNSET
-        elif isinstance(self.dead_line, datetime.datetime):
-            dead_line = self.dead_line.isoformat()
-        else:
-            dead_line = self.dead_line
-
-        index = self.index
-
-        constraint_type = self.constraint_type
-
-        constraint_date: None | str | Unset
-        if isinstance(self.constraint_date, Unset):
-            constraint_date = UNSET
-        elif isinstance(self.constraint_date, datetime.datetime):
-            constraint_date = self.constraint_date.isoformat()
-        else:
-            constraint_date = self.constraint_date
-
-        parent_task_no = self.parent_task_no
-
-        calendar_code = self.calendar_code
-
-        predecessor_task_no = self.predecessor_task_no
-
-        predecessor_lag = self.predecessor_lag
-
-        manually_scheduled = self.manually_scheduled
-
-        note = self.note
-
-        over_rule_gantt_planning = self.over_rule_gantt_planning
-
-        ignore_calendars = self.ignore_calendars
-
-        container_name = self.container_name
-
-        container_index = self.container_index
-
-        check_appointments = self.check_appointments
-
-        sent_from_back_office = self.sent_from_back_office
-
-        create_job = self.create_job
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-                "sourceType": source_type,
-                "jobNo": job_no,
-                "taskNo": task_no,
-                "shortDescription": short_description,
-            }
-        )
-        if task_type is not UNSET:
-            field_dict["taskType"] = task_type
+
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["sourceType"] = self.source_type
+
+        field_dict["jobNo"] = self.job_no
+
+        field_dict["taskNo"] = self.task_no
+
+        field_dict["shortDescription"] = self.short_description
+
+        task_type = self.task_type
+        if not isinstance(task_type, Unset):
+            field_dict["taskType"] = task_type._value_
+
+        description = self.description
         if description is not UNSET:
             field_dict["description"] = description
+
+        name = self.name
         if name is not UNSET:
             field_dict["name"] = name
+
+        type_ = self.type_
         if type_ is not UNSET:
             field_dict["type"] = type_
+
+        category = self.category
         if category is not UNSET:
             field_dict["category"] = category
+
+        time_marker = self.time_marker
         if time_marker is not UNSET:
             field_dict["timeMarker"] = time_marker
+
+        pin = self.pin
         if pin is not UNSET:
             field_dict["pin"] = pin
+
+        service_no = self.service_no
         if service_no is not UNSET:
             field_dict["serviceNo"] = service_no
+
+        service_group = self.service_group
         if service_group is not UNSET:
             field_dict["serviceGroup"] = service_group
+
+        service_class = self.service_class
         if service_class is not UNSET:
             field_dict["serviceClass"] = service_class
+
+        service_serial_no = self.service_serial_no
         if service_serial_no is not UNSET:
             field_dict["serviceSerialNo"] = service_serial_no
+
+        service_name = self.service_name
         if service_name is not UNSET:
             field_dict["serviceName"] = service_name
+
+        iris_fault = self.iris_fault
         if iris_fault is not UNSET:
             field_dict["irisFault"] = iris_fault
+
+        iris_symptom = self.iris_symptom
         if iris_symptom is not UNSET:
             field_dict["irisSymptom"] = iris_symptom
+
+        iris_area = self.iris_area
         if iris_area is not UNSET:
             field_dict["irisArea"] = iris_area
+
+        iris_reason = self.iris_reason
         if iris_reason is not UNSET:
             field_dict["irisReason"] = iris_reason
+
+        iris_resolution = self.iris_resolution
         if iris_resolution is not UNSET:
             field_dict["irisResolution"] = iris_resolution
+
+        skill1 = self.skill1
         if skill1 is not UNSET:
             field_dict["skill1"] = skill1
+
+        skill2 = self.skill2
         if skill2 is not UNSET:
             field_dict["skill2"] = skill2
+
+        skill3 = self.skill3
         if skill3 is not UNSET:
             field_dict["skill3"] = skill3
+
+        contract_no = self.contract_no
         if contract_no is not UNSET:
             field_dict["contractNo"] = contract_no
+
+        contract_type = self.contract_type
         if contract_type is not UNSET:
             field_dict["contractType"] = contract_type
+
+        contract_description = self.contract_description
         if contract_description is not UNSET:
             field_dict["contractDescription"] = contract_description
+
+        contract_start_date = self.contract_start_date
         if contract_start_date is not UNSET:
-            field_dict["contractStartDate"] = contract_start_date
+            field_dict["contractStartDate"] = (
+                contract_start_date.isoformat()
+                if isinstance(contract_start_date, datetime.datetime)
+                else contract_start_date
+            )
+
+        contract_end_date = self.contract_end_date
         if contract_end_date is not UNSET:
-            field_dict["contractEndDate"] = contract_end_date
+            field_dict["contractEndDate"] = (
+                contract_end_date.isoformat()
+                if isinstance(contract_end_date, datetime.datetime)
+                else contract_end_date
+            )
+
+        parts_warranty_start_date = self.parts_warranty_start_date
         if parts_warranty_start_date is not UNSET:
-            field_dict["partsWarrantyStartDate"] = parts_warranty_start_date
+            field_dict["partsWarrantyStartDate"] = (
+                parts_warranty_start_date.isoformat()
+                if isinstance(parts_warranty_start_date, datetime.datetime)
+                else parts_warranty_start_date
+            )
+
+        parts_warranty_end_date = self.parts_warranty_end_date
         if parts_warranty_end_date is not UNSET:
-            field_dict["partsWarrantyEndDate"] = parts_warranty_end_date
+            field_dict["partsWarrantyEndDate"] = (
+                parts_warranty_end_date.isoformat()
+                if isinstance(parts_warranty_end_date, datetime.datetime)
+                else parts_warranty_end_date
+            )
+
+        labor_warranty_start_date = self.labor_warranty_start_date
         if labor_warranty_start_date is not UNSET:
-            field_dict["laborWarrantyStartDate"] = labor_warranty_start_date
+            field_dict["laborWarrantyStartDate"] = (
+                labor_warranty_start_date.isoformat()
+                if isinstance(labor_warranty_start_date, datetime.datetime)
+                else labor_warranty_start_date
+            )
+
+        labor_warranty_end_date = self.labor_warranty_end_date
         if labor_warranty_end_date is not UNSET:
-            field_dict["laborWarrantyEndDate"] = labor_warranty_end_date
-        if importance is not UNSET:
-            field_dict["importance"] = importance
+            field_dict["laborWarrantyEndDate"] = (
+                labor_warranty_end_date.isoformat()
+                if isinstance(labor_warranty_end_date, datetime.datetime)
+                else labor_warranty_end_date
+            )
+
+        importance = self.importance
+        if not isinstance(importance, Unset):
+            field_dict["importance"] = importance._value_
+
+        status = self.status
         if status is not UNSET:
             field_dict["status"] = status
+
+        expected_response_date_time = self.expected_response_date_time
         if expected_response_date_time is not UNSET:
-            field_dict["expectedResponseDateTime"] = expected_response_date_time
+            field_dict["expectedResponseDateTime"] = (
+                expected_response_date_time.isoformat()
+                if isinstance(expected_response_date_time, datetime.datetime)
+                else expected_response_date_time
+            )
+
+        actual_response_date_time = self.actual_response_date_time
         if actual_response_date_time is not UNSET:
-            field_dict["actualResponseDateTime"] = actual_response_date_time
+            field_dict["actualResponseDateTime"] = (
+                actual_response_date_time.isoformat()
+                if isinstance(actual_response_date_time, datetime.datetime)
+                else actual_response_date_time
+            )
+
+        requested_start_date = self.requested_start_date
         if requested_start_date is not UNSET:
-            field_dict["requestedStartDate"] = requested_start_date
+            field_dict["requestedStartDate"] = (
+                requested_start_date.isoformat()
+                if isinstance(requested_start_date, datetime.datetime)
+                else requested_start_date
+            )
+
+        requested_end_date = self.requested_end_date
         if requested_end_date is not UNSET:
-            field_dict["requestedEndDate"] = requested_end_date
+            field_dict["requestedEndDate"] = (
+                requested_end_date.isoformat()
+                if isinstance(requested_end_date, datetime.datetime)
+                else requested_end_date
+            )
+
+        requested_start_time = self.requested_start_time
         if requested_start_time is not UNSET:
             field_dict["requestedStartTime"] = requested_start_time
+
+        requested_end_time = self.requested_end_time
         if requested_end_time is not UNSET:
             field_dict["requestedEndTime"] = requested_end_time
+
+        confirmed_start_date = self.confirmed_start_date
         if confirmed_start_date is not UNSET:
-            field_dict["confirmedStartDate"] = confirmed_start_date
+            field_dict["confirmedStartDate"] = (
+                confirmed_start_date.isoformat()
+                if isinstance(confirmed_start_date, datetime.datetime)
+                else confirmed_start_date
+            )
+
+        confirmed_end_date = self.confirmed_end_date
         if confirmed_end_date is not UNSET:
-            field_dict["confirmedEndDate"] = confirmed_end_date
+            field_dict["confirmedEndDate"] = (
+                confirmed_end_date.isoformat()
+                if isinstance(confirmed_end_date, datetime.datetime)
+                else confirmed_end_date
+            )
+
+        actual_start_date = self.actual_start_date
         if actual_start_date is not UNSET:
-            field_dict["actualStartDate"] = actual_start_date
+            field_dict["actualStartDate"] = (
+                actual_start_date.isoformat()
+                if isinstance(actual_start_date, datetime.datetime)
+                else actual_start_date
+            )
+
+        actual_end_date = self.actual_end_date
         if actual_end_date is not UNSET:
-            field_dict["actualEndDate"] = actual_end_date
+            field_dict["actualEndDate"] = (
+                actual_end_date.isoformat()
+                if isinstance(actual_end_date, datetime.datetime)
+                else actual_end_date
+            )
+
+        location_description = self.location_description
         if location_description is not UNSET:
             field_dict["locationDescription"] = location_description
+
+        duration = self.duration
         if duration is not UNSET:
             field_dict["duration"] = duration
+
+        duration_in_seconds = self.duration_in_seconds
         if duration_in_seconds is not UNSET:
             field_dict["durationInSeconds"] = duration_in_seconds
+
+        subject = self.subject
         if subject is not UNSET:
             field_dict["subject"] = subject
+
+        body = self.body
         if body is not UNSET:
             field_dict["body"] = body
+
+        infinite_task = self.infinite_task
         if infinite_task is not UNSET:
             field_dict["infiniteTask"] = infinite_task
+
+        task_open_as_of = self.task_open_as_of
         if task_open_as_of is not UNSET:
-            field_dict["taskOpenAsOf"] = task_open_as_of
+            field_dict["taskOpenAsOf"] = (
+                task_open_as_of.isoformat()
+                if isinstance(task_open_as_of, datetime.datetime)
+                else task_open_as_of
+            )
+
+        task_open_till = self.task_open_till
         if task_open_till is not UNSET:
-            field_dict["taskOpenTill"] = task_open_till
+            field_dict["taskOpenTill"] = (
+                task_open_till.isoformat()
+                if isinstance(task_open_till, datetime.datetime)
+                else task_open_till
+            )
+
+        required_total_duration = self.required_total_duration
         if required_total_duration is not UNSET:
             field_dict["requiredTotalDuration"] = required_total_duration
+
+        required_no_resources = self.required_no_resources
         if required_no_resources is not UNSET:
             field_dict["requiredNoResources"] = required_no_resources
+
+        appointment_earliest_allowed = self.appointment_earliest_allowed
         if appointment_earliest_allowed is not UNSET:
-            field_dict["appointmentEarliestAllowed"] = appointment_earliest_allowed
+            field_dict["appointmentEarliestAllowed"] = (
+                appointment_earliest_allowed.isoformat()
+                if isinstance(appointment_earliest_allowed, datetime.datetime)
+                else appointment_earliest_allowed
+            )
+
+        appointment_latest_allowed = self.appointment_latest_allowed
         if appointment_latest_allowed is not UNSET:
-            field_dict["appointmentLatestAllowed"] = appointment_latest_allowed
+            field_dict["appointmentLatestAllowed"] = (
+                appointment_latest_allowed.isoformat()
+                if isinstance(appointment_latest_allowed, datetime.datetime)
+                else appointment_latest_allowed
+            )
+
+        free_text_1 = self.free_text_1
         if free_text_1 is not UNSET:
             field_dict["freeText1"] = free_text_1
+
+        free_text_2 = self.free_text_2
         if free_text_2 is not UNSET:
             field_dict["freeText2"] = free_text_2
+
+        free_text_3 = self.free_text_3
         if free_text_3 is not UNSET:
             field_dict["freeText3"] = free_text_3
+
+        free_text_4 = self.free_text_4
         if free_text_4 is not UNSET:
             field_dict["freeText4"] = free_text_4
+
+        free_text_5 = self.free_text_5
         if free_text_5 is not UNSET:
             field_dict["freeText5"] = free_text_5
+
+        free_text_6 = self.free_text_6
         if free_text_6 is not UNSET:
             field_dict["freeText6"] = free_text_6
+
+        free_text_7 = self.free_text_7
         if free_text_7 is not UNSET:
             field_dict["freeText7"] = free_text_7
+
+        free_text_8 = self.free_text_8
         if free_text_8 is not UNSET:
             field_dict["freeText8"] = free_text_8
+
+        free_text_9 = self.free_text_9
         if free_text_9 is not UNSET:
             field_dict["freeText9"] = free_text_9
+
+        free_text_10 = self.free_text_10
         if free_text_10 is not UNSET:
             field_dict["freeText10"] = free_text_10
+
+        free_text_11 = self.free_text_11
         if free_text_11 is not UNSET:
             field_dict["freeText11"] = free_text_11
+
+        free_text_12 = self.free_text_12
         if free_text_12 is not UNSET:
             field_dict["freeText12"] = free_text_12
+
+        free_text_13 = self.free_text_13
         if free_text_13 is not UNSET:
             field_dict["freeText13"] = free_text_13
+
+        free_text_14 = self.free_text_14
         if free_text_14 is not UNSET:
             field_dict["freeText14"] = free_text_14
+
+        free_text_15 = self.free_text_15
         if free_text_15 is not UNSET:
             field_dict["freeText15"] = free_text_15
+
+        free_text_16 = self.free_text_16
         if free_text_16 is not UNSET:
             field_dict["freeText16"] = free_text_16
+
+        free_text_17 = self.free_text_17
         if free_text_17 is not UNSET:
             field_dict["freeText17"] = free_text_17
+
+        free_text_18 = self.free_text_18
         if free_text_18 is not UNSET:
             field_dict["freeText18"] = free_text_18
+
+        free_text_19 = self.free_text_19
         if free_text_19 is not UNSET:
             field_dict["freeText19"] = free_text_19
+
+        free_text_20 = self.free_text_20
         if free_text_20 is not UNSET:
             field_dict["freeText20"] = free_text_20
+
+        free_decimal_1 = self.free_decimal_1
         if free_decimal_1 is not UNSET:
             field_dict["freeDecimal1"] = free_decimal_1
+
+        free_decimal_2 = self.free_decimal_2
         if free_decimal_2 is not UNSET:
             field_dict["freeDecimal2"] = free_decimal_2
+
+        free_decimal_3 = self.free_decimal_3
         if free_decimal_3 is not UNSET:
             field_dict["freeDecimal3"] = free_decimal_3
+
+        free_decimal_4 = self.free_decimal_4
         if free_decimal_4 is not UNSET:
             field_dict["freeDecimal4"] = free_decimal_4
+
+        free_decimal_5 = self.free_decimal_5
         if free_decimal_5 is not UNSET:
             field_dict["freeDecimal5"] = free_decimal_5
+
+        free_date_1 = self.free_date_1
         if free_date_1 is not UNSET:
-            field_dict["freeDate1"] = free_date_1
+            field_dict["freeDate1"] = (
+                free_date_1.isoformat() if isinstance(free_date_1, datetime.datetime) else free_date_1
+            )
+
+        free_date_2 = self.free_date_2
         if free_date_2 is not UNSET:
-            field_dict["freeDate2"] = free_date_2
+            field_dict["freeDate2"] = (
+                free_date_2.isoformat() if isinstance(free_date_2, datetime.datetime) else free_date_2
+            )
+
+        free_date_3 = self.free_date_3
         if free_date_3 is not UNSET:
-            field_dict["freeDate3"] = free_date_3
+            field_dict["freeDate3"] = (
+                free_date_3.isoformat() if isinstance(free_date_3, datetime.datetime) else free_date_3
+            )
+
+        free_date_4 = self.free_date_4
         if free_date_4 is not UNSET:
-            field_dict["freeDate4"] = free_date_4
+            field_dict["freeDate4"] = (
+                free_date_4.isoformat() if isinstance(free_date_4, datetime.datetime) else free_date_4
+            )
+
+        free_date_5 = self.free_date_5
         if free_date_5 is not UNSET:
-            field_dict["freeDate5"] = free_date_5
+            field_dict["freeDate5"] = (
+                free_date_5.isoformat() if isinstance(free_date_5, datetime.datetime) else free_date_5
+            )
+
+        free_bit_1 = self.free_bit_1
         if free_bit_1 is not UNSET:
             field_dict["freeBit1"] = free_bit_1
+
+        free_bit_2 = self.free_bit_2
         if free_bit_2 is not UNSET:
             field_dict["freeBit2"] = free_bit_2
+
+        free_bit_3 = self.free_bit_3
         if free_bit_3 is not UNSET:
             field_dict["freeBit3"] = free_bit_3
+
+        free_bit_4 = self.free_bit_4
         if free_bit_4 is not UNSET:
             field_dict["freeBit4"] = free_bit_4
+
+        free_bit_5 = self.free_bit_5
         if free_bit_5 is not UNSET:
             field_dict["freeBit5"] = free_bit_5
+
+        url1 = self.url1
         if url1 is not UNSET:
             field_dict["url1"] = url1
+
+        url_description_1 = self.url_description_1
         if url_description_1 is not UNSET:
             field_dict["urlDescription1"] = url_description_1
+
+        url2 = self.url2
         if url2 is not UNSET:
             field_dict["url2"] = url2
+
+        url_description_2 = self.url_description_2
         if url_description_2 is not UNSET:
             field_dict["urlDescription2"] = url_description_2
+
+        url3 = self.url3
         if url3 is not UNSET:
             field_dict["url3"] = url3
+
+        url_description_3 = self.url_description_3
         if url_description_3 is not UNSET:
             field_dict["urlDescription3"] = url_description_3
+
+        certificate_no = self.certificate_no
         if certificate_no is not UNSET:
             field_dict["certificateNo"] = certificate_no
+
+        required_total_duration_in_seconds = self.required_total_duration_in_seconds
         if required_total_duration_in_seconds is not UNSET:
             field_dict["requiredTotalDurationInSeconds"] = required_total_duration_in_seconds
+
+        do_not_count_appointment_resource = self.do_not_count_appointment_resource
         if do_not_count_appointment_resource is not UNSET:
             field_dict["doNotCountAppointmentResource"] = do_not_count_appointment_resource
+
+        is_complete = self.is_complete
         if is_complete is not UNSET:
             field_dict["isComplete"] = is_complete
+
+        planning_uom = self.planning_uom
         if planning_uom is not UNSET:
             field_dict["planningUOM"] = planning_uom
+
+        planning_uom_conversion = self.planning_uom_conversion
         if planning_uom_conversion is not UNSET:
             field_dict["planningUOMConversion"] = planning_uom_conversion
+
+        planning_qty = self.planning_qty
         if planning_qty is not UNSET:
             field_dict["planningQty"] = planning_qty
+
+        use_fix_planning_qty = self.use_fix_planning_qty
         if use_fix_planning_qty is not UNSET:
             field_dict["useFixPlanningQty"] = use_fix_planning_qty
+
+        round_to_uom = self.round_to_uom
         if round_to_uom is not UNSET:
             field_dict["roundToUOM"] = round_to_uom
+
+        appointment_template = self.appointment_template
         if appointment_template is not UNSET:
             field_dict["appointmentTemplate"] = appointment_template
+
+        bulk_planning_qty = self.bulk_planning_qty
         if bulk_planning_qty is not UNSET:
             field_dict["bulkPlanningQty"] = bulk_planning_qty
+
+        start_date = self.start_date
         if start_date is not UNSET:
-            field_dict["startDate"] = start_date
+            field_dict["startDate"] = (
+                start_date.isoformat() if isinstance(start_date, datetime.datetime) else start_date
+            )
+
+        end_date = self.end_date
         if end_date is not UNSET:
-            field_dict["endDate"] = end_date
+            field_dict["endDate"] = (
+                end_date.isoformat() if isinstance(end_date, datetime.datetime) else end_date
+            )
+
+        percent_done = self.percent_done
         if percent_done is not UNSET:
             field_dict["percentDone"] = percent_done
-        if scheduling_mode is not UNSET:
-            field_dict["schedulingMode"] = scheduling_mode
+
+        scheduling_mode = self.scheduling_mode
+        if not isinstance(scheduling_mode, Unset):
+            field_dict["schedulingMode"] = scheduling_mode._value_
+
+        base_line_start_date = self.base_line_start_date
         if base_line_start_date is not UNSET:
-            field_dict["baseLineStartDate"] = base_line_start_date
+            field_dict["baseLineStartDate"] = (
+                base_line_start_date.isoformat()
+                if isinstance(base_line_start_date, datetime.datetime)
+                else base_line_start_date
+            )
+
+        base_line_end_date = self.base_line_end_date
         if base_line_end_date is not UNSET:
-            field_dict["baseLineEndDate"] = base_line_end_date
+            field_dict["baseLineEndDate"] = (
+                base_line_end_date.isoformat()
+                if isinstance(base_line_end_date, datetime.datetime)
+                else base_line_end_date
+            )
+
+        base_line_percent_done = self.base_line_percent_done
         if base_line_percent_done is not UNSET:
             field_dict["baseLinePercentDone"] = base_line_percent_done
+
+        dead_line = self.dead_line
         if dead_line is not UNSET:
-            field_dict["deadLine"] = dead_line
+            field_dict["deadLine"] = (
+                dead_line.isoformat() if isinstance(dead_line, datetime.datetime) else dead_line
+            )
+
+        index = self.index
         if index is not UNSET:
             field_dict["index"] = index
+
+        constraint_type = self.constraint_type
         if constraint_type is not UNSET:
             field_dict["constraintType"] = constraint_type
+
+        constraint_date = self.constraint_date
         if constraint_date is not UNSET:
-            field_dict["constraintDate"] = constraint_date
+            field_dict["constraintDate"] = (
+                constraint_date.isoformat()
+                if isinstance(constraint_date, datetime.datetime)
+                else constraint_date
+            )
+
+        parent_task_no = self.parent_task_no
         if parent_task_no is not UNSET:
             field_dict["parentTaskNo"] = parent_task_no
+
+        calendar_code = self.calendar_code
         if calendar_code is not UNSET:
             field_dict["calendarCode"] = calendar_code
+
+        predecessor_task_no = self.predecessor_task_no
         if predecessor_task_no is not UNSET:
             field_dict["predecessorTaskNo"] = predecessor_task_no
+
+        predecessor_lag = self.predecessor_lag
         if predecessor_lag is not UNSET:
             field_dict["predecessorLag"] = predecessor_lag
+
+        manually_scheduled = self.manually_scheduled
         if manually_scheduled is not UNSET:
             field_dict["manuallyScheduled"] = manually_scheduled
+
+        note = self.note
         if note is not UNSET:
             field_dict["note"] = note
+
+        over_rule_gantt_planning = self.over_rule_gantt_planning
         if over_rule_gantt_planning is not UNSET:
             field_dict["overRuleGanttPlanning"] = over_rule_gantt_planning
+
+        ignore_calendars = self.ignore_calendars
         if ignore_calendars is not UNSET:
             field_dict["ignoreCalendars"] = ignore_calendars
+
+        container_name = self.container_name
         if container_name is not UNSET:
             field_dict["containerName"] = container_name
+
+        container_index = self.container_index
         if container_index is not UNSET:
             field_dict["containerIndex"] = container_index
+
+        check_appointments = self.check_appointments
         if check_appointments is not UNSET:
             field_dict["checkAppointments"] = check_appointments
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
+
+        create_job = self.create_job
         if create_job is not UNSET:
             field_dict["createJob"] = create_job
 
@@ -1045,898 +941,514 @@ class Task:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.short_description,
+                task_type,
+                _fd_obj.description,
+                _fd_obj.name,
+                _fd_obj.type_,
+                _fd_obj.category,
+                _fd_obj.time_marker,
+                _fd_obj.pin,
+                _fd_obj.service_no,
+                _fd_obj.service_group,
+                _fd_obj.service_class,
+                _fd_obj.service_serial_no,
+                _fd_obj.service_name,
+                _fd_obj.iris_fault,
+                _fd_obj.iris_symptom,
+                _fd_obj.iris_area,
+                _fd_obj.iris_reason,
+                _fd_obj.iris_resolution,
+                _fd_obj.skill1,
+                _fd_obj.skill2,
+                _fd_obj.skill3,
+                _fd_obj.contract_no,
+                _fd_obj.contract_type,
+                _fd_obj.contract_description,
+                contract_start_date,
+                contract_end_date,
+                parts_warranty_start_date,
+                parts_warranty_end_date,
+                labor_warranty_start_date,
+                labor_warranty_end_date,
+                importance,
+                _fd_obj.status,
+                expected_response_date_time,
+                actual_response_date_time,
+                requested_start_date,
+                requested_end_date,
+                _fd_obj.requested_start_time,
+                _fd_obj.requested_end_time,
+                confirmed_start_date,
+                confirmed_end_date,
+                actual_start_date,
+                actual_end_date,
+                _fd_obj.location_description,
+                _fd_obj.duration,
+                _fd_obj.duration_in_seconds,
+                _fd_obj.subject,
+                _fd_obj.body,
+                _fd_obj.infinite_task,
+                task_open_as_of,
+                task_open_till,
+                _fd_obj.required_total_duration,
+                _fd_obj.required_no_resources,
+                appointment_earliest_allowed,
+                appointment_latest_allowed,
+                _fd_obj.free_text_1,
+                _fd_obj.free_text_2,
+                _fd_obj.free_text_3,
+                _fd_obj.free_text_4,
+                _fd_obj.free_text_5,
+                _fd_obj.free_text_6,
+                _fd_obj.free_text_7,
+                _fd_obj.free_text_8,
+                _fd_obj.free_text_9,
+                _fd_obj.free_text_10,
+                _fd_obj.free_text_11,
+                _fd_obj.free_text_12,
+                _fd_obj.free_text_13,
+                _fd_obj.free_text_14,
+                _fd_obj.free_text_15,
+                _fd_obj.free_text_16,
+                _fd_obj.free_text_17,
+                _fd_obj.free_text_18,
+                _fd_obj.free_text_19,
+                _fd_obj.free_text_20,
+                _fd_obj.free_decimal_1,
+                _fd_obj.free_decimal_2,
+                _fd_obj.free_decimal_3,
+                _fd_obj.free_decimal_4,
+                _fd_obj.free_decimal_5,
+                free_date_1,
+                free_date_2,
+                free_date_3,
+                free_date_4,
+                free_date_5,
+                _fd_obj.free_bit_1,
+                _fd_obj.free_bit_2,
+                _fd_obj.free_bit_3,
+                _fd_obj.free_bit_4,
+                _fd_obj.free_bit_5,
+                _fd_obj.url1,
+                _fd_obj.url_description_1,
+                _fd_obj.url2,
+                _fd_obj.url_description_2,
+                _fd_obj.url3,
+                _fd_obj.url_description_3,
+                _fd_obj.certificate_no,
+                _fd_obj.required_total_duration_in_seconds,
+                _fd_obj.do_not_count_appointment_resource,
+                _fd_obj.is_complete,
+                _fd_obj.planning_uom,
+                _fd_obj.planning_uom_conversion,
+                _fd_obj.planning_qty,
+                _fd_obj.use_fix_planning_qty,
+                _fd_obj.round_to_uom,
+                _fd_obj.appointment_template,
+                _fd_obj.bulk_planning_qty,
+                start_date,
+                end_date,
+                _fd_obj.percent_done,
+                scheduling_mode,
+                base_line_start_date,
+                base_line_end_date,
+                _fd_obj.base_line_percent_done,
+                dead_line,
+                _fd_obj.index,
+                _fd_obj.constraint_type,
+                constraint_date,
+                _fd_obj.parent_task_no,
+                _fd_obj.calendar_code,
+                _fd_obj.predecessor_task_no,
+                _fd_obj.predecessor_lag,
+                _fd_obj.manually_scheduled,
+                _fd_obj.note,
+                _fd_obj.over_rule_gantt_planning,
+                _fd_obj.ignore_calendars,
+                _fd_obj.container_name,
+                _fd_obj.container_index,
+                _fd_obj.check_appointments,
+                _fd_obj.sent_from_back_office,
+                _fd_obj.create_job,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 134
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.source_type = src_dict["sourceType"]
+            _fd_obj.job_no = src_dict["jobNo"]
+            _fd_obj.task_no = src_dict["taskNo"]
+            _fd_obj.short_description = src_dict["shortDescription"]
+            task_type = _fd_get("taskType", UNSET)
+            _fd_obj.description = _fd_get("description", UNSET)
+            _fd_obj.name = _fd_get("name", UNSET)
+            _fd_obj.type_ = _fd_get("type", UNSET)
+            _fd_obj.category = _fd_get("category", UNSET)
+            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
+            _fd_obj.pin = _fd_get("pin", UNSET)
+            _fd_obj.service_no = _fd_get("serviceNo", UNSET)
+            _fd_obj.service_group = _fd_get("serviceGroup", UNSET)
+            _fd_obj.service_class = _fd_get("serviceClass", UNSET)
+            _fd_obj.service_serial_no = _fd_get("serviceSerialNo", UNSET)
+            _fd_obj.service_name = _fd_get("serviceName", UNSET)
+            _fd_obj.iris_fault = _fd_get("irisFault", UNSET)
+            _fd_obj.iris_symptom = _fd_get("irisSymptom", UNSET)
+            _fd_obj.iris_area = _fd_get("irisArea", UNSET)
+            _fd_obj.iris_reason = _fd_get("irisReason", UNSET)
+            _fd_obj.iris_resolution = _fd_get("irisResolution", UNSET)
+            _fd_obj.skill1 = _fd_get("skill1", UNSET)
+            _fd_obj.skill2 = _fd_get("skill2", UNSET)
+            _fd_obj.skill3 = _fd_get("skill3", UNSET)
+            _fd_obj.contract_no = _fd_get("contractNo", UNSET)
+            _fd_obj.contract_type = _fd_get("contractType", UNSET)
+            _fd_obj.contract_description = _fd_get("contractDescription", UNSET)
+            contract_start_date = _fd_get("contractStartDate", UNSET)
+            contract_end_date = _fd_get("contractEndDate", UNSET)
+            parts_warranty_start_date = _fd_get("partsWarrantyStartDate", UNSET)
+            parts_warranty_end_date = _fd_get("partsWarrantyEndDate", UNSET)
+            labor_warranty_start_date = _fd_get("laborWarrantyStartDate", UNSET)
+            labor_warranty_end_date = _fd_get("laborWarrantyEndDate", UNSET)
+            importance = _fd_get("importance", UNSET)
+            _fd_obj.status = _fd_get("status", UNSET)
+            expected_response_date_time = _fd_get("expectedResponseDateTime", UNSET)
+            actual_response_date_time = _fd_get("actualResponseDateTime", UNSET)
+            requested_start_date = _fd_get("requestedStartDate", UNSET)
+            requested_end_date = _fd_get("requestedEndDate", UNSET)
+            _fd_obj.requested_start_time = _fd_get("requestedStartTime", UNSET)
+            _fd_obj.requested_end_time = _fd_get("requestedEndTime", UNSET)
+            confirmed_start_date = _fd_get("confirmedStartDate", UNSET)
+            confirmed_end_date = _fd_get("confirmedEndDate", UNSET)
+            actual_start_date = _fd_get("actualStartDate", UNSET)
+            actual_end_date = _fd_get("actualEndDate", UNSET)
+            _fd_obj.location_description = _fd_get("locationDescription", UNSET)
+            _fd_obj.duration = _fd_get("duration", UNSET)
+            _fd_obj.duration_in_seconds = _fd_get("durationInSeconds", UNSET)
+            _fd_obj.subject = _fd_get("subject", UNSET)
+            _fd_obj.body = _fd_get("body", UNSET)
+            _fd_obj.infinite_task = _fd_get("infiniteTask", UNSET)
+            task_open_as_of = _fd_get("taskOpenAsOf", UNSET)
+            task_open_till = _fd_get("taskOpenTill", UNSET)
+            _fd_obj.required_total_duration = _fd_get("requiredTotalDuration", UNSET)
+            _fd_obj.required_no_resources = _fd_get("requiredNoResources", UNSET)
+            appointment_earliest_allowed = _fd_get("appointmentEarliestAllowed", UNSET)
+            appointment_latest_allowed = _fd_get("appointmentLatestAllowed", UNSET)
+            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
+            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
+            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
+            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
+            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
+            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
+            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
+            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
+            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
+            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
+            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
+            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
+            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
+            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
+            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
+            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
+            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
+            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
+            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
+            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
+            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
+            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
+            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
+            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
+            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
+            free_date_1 = _fd_get("freeDate1", UNSET)
+            free_date_2 = _fd_get("freeDate2", UNSET)
+            free_date_3 = _fd_get("freeDate3", UNSET)
+            free_date_4 = _fd_get("freeDate4", UNSET)
+            free_date_5 = _fd_get("freeDate5", UNSET)
+            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
+            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
+            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
+            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
+            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
+            _fd_obj.url1 = _fd_get("url1", UNSET)
+            _fd_obj.url_description_1 = _fd_get("urlDescription1", UNSET)
+            _fd_obj.url2 = _fd_get("url2", UNSET)
+            _fd_obj.url_description_2 = _fd_get("urlDescription2", UNSET)
+            _fd_obj.url3 = _fd_get("url3", UNSET)
+            _fd_obj.url_description_3 = _fd_get("urlDescription3", UNSET)
+            _fd_obj.certificate_no = _fd_get("certificateNo", UNSET)
+            _fd_obj.required_total_duration_in_seconds = _fd_get("requiredTotalDurationInSeconds", UNSET)
+            _fd_obj.do_not_count_appointment_resource = _fd_get("doNotCountAppointmentResource", UNSET)
+            _fd_obj.is_complete = _fd_get("isComplete", UNSET)
+            _fd_obj.planning_uom = _fd_get("planningUOM", UNSET)
+            _fd_obj.planning_uom_conversion = _fd_get("planningUOMConversion", UNSET)
+            _fd_obj.planning_qty = _fd_get("planningQty", UNSET)
+            _fd_obj.use_fix_planning_qty = _fd_get("useFixPlanningQty", UNSET)
+            _fd_obj.round_to_uom = _fd_get("roundToUOM", UNSET)
+            _fd_obj.appointment_template = _fd_get("appointmentTemplate", UNSET)
+            _fd_obj.bulk_planning_qty = _fd_get("bulkPlanningQty", UNSET)
+            start_date = _fd_get("startDate", UNSET)
+            end_date = _fd_get("endDate", UNSET)
+            _fd_obj.percent_done = _fd_get("percentDone", UNSET)
+            scheduling_mode = _fd_get("schedulingMode", UNSET)
+            base_line_start_date = _fd_get("baseLineStartDate", UNSET)
+            base_line_end_date = _fd_get("baseLineEndDate", UNSET)
+            _fd_obj.base_line_percent_done = _fd_get("baseLinePercentDone", UNSET)
+            dead_line = _fd_get("deadLine", UNSET)
+            _fd_obj.index = _fd_get("index", UNSET)
+            _fd_obj.constraint_type = _fd_get("constraintType", UNSET)
+            constraint_date = _fd_get("constraintDate", UNSET)
+            _fd_obj.parent_task_no = _fd_get("parentTaskNo", UNSET)
+            _fd_obj.calendar_code = _fd_get("calendarCode", UNSET)
+            _fd_obj.predecessor_task_no = _fd_get("predecessorTaskNo", UNSET)
+            _fd_obj.predecessor_lag = _fd_get("predecessorLag", UNSET)
+            _fd_obj.manually_scheduled = _fd_get("manuallyScheduled", UNSET)
+            _fd_obj.note = _fd_get("note", UNSET)
+            _fd_obj.over_rule_gantt_planning = _fd_get("overRuleGanttPlanning", UNSET)
+            _fd_obj.ignore_calendars = _fd_get("ignoreCalendars", UNSET)
+            _fd_obj.container_name = _fd_get("containerName", UNSET)
+            _fd_obj.container_index = _fd_get("containerIndex", UNSET)
+            _fd_obj.check_appointments = _fd_get("checkAppointments", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_obj.create_job = _fd_get("createJob", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType")
-
-        job_no = d.pop("jobNo")
-
-        task_no = d.pop("taskNo")
-
-        short_description = d.pop("shortDescription")
-
-        _task_type = d.pop("taskType", UNSET)
-        task_type: TaskType | Unset
-        if isinstance(_task_type, Unset):
-            task_type = UNSET
-        else:
-            task_type = TaskType(_task_type)
-
-        description = d.pop("description", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        type_ = d.pop("type", UNSET)
-
-        category = d.pop("category", UNSET)
-
-        time_marker = d.pop("timeMarker", UNSET)
-
-        pin = d.pop("pin", UNSET)
-
-        service_no = d.pop("serviceNo", UNSET)
-
-        service_group = d.pop("serviceGroup", UNSET)
-
-        service_class = d.pop("serviceClass", UNSET)
-
-        service_serial_no = d.pop("serviceSerialNo", UNSET)
-
-        service_name = d.pop("serviceName", UNSET)
-
-        iris_fault = d.pop("irisFault", UNSET)
-
-        iris_symptom = d.pop("irisSymptom", UNSET)
-
-        iris_area = d.pop("irisArea", UNSET)
-
-        iris_reason = d.pop("irisReason", UNSET)
-
-        iris_resolution = d.pop("irisResolution", UNSET)
-
-        skill1 = d.pop("skill1", UNSET)
-
-        skill2 = d.pop("skill2", UNSET)
-
-        skill3 = d.pop("skill3", UNSET)
-
-        contract_no = d.pop("contractNo", UNSET)
-
-        contract_type = d.pop("contractType", UNSET)
-
-        contract_description = d.pop("contractDescription", UNSET)
-
-        def _parse_contract_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if task_type is not UNSET:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                contract_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                task_type = _FD_TaskType_BY_VALUE[task_type]
+            except (KeyError, TypeError):
+                task_type = TaskType(task_type)
+        _fd_obj.task_type = task_type
 
-                return contract_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        contract_start_date = _parse_contract_start_date(d.pop("contractStartDate", UNSET))
-
-        def _parse_contract_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(contract_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                contract_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                contract_start_date = _fd_fromisoformat(contract_start_date)
+            except ValueError:
+                contract_start_date = parse_datetime_or_keep(contract_start_date)
+        _fd_obj.contract_start_date = contract_start_date
 
-                return contract_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        contract_end_date = _parse_contract_end_date(d.pop("contractEndDate", UNSET))
-
-        def _parse_parts_warranty_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(contract_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                parts_warranty_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                contract_end_date = _fd_fromisoformat(contract_end_date)
+            except ValueError:
+                contract_end_date = parse_datetime_or_keep(contract_end_date)
+        _fd_obj.contract_end_date = contract_end_date
 
-                return parts_warranty_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        parts_warranty_start_date = _parse_parts_warranty_start_date(d.pop("partsWarrantyStartDate", UNSET))
-
-        def _parse_parts_warranty_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(parts_warranty_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                parts_warranty_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                parts_warranty_start_date = _fd_fromisoformat(parts_warranty_start_date)
+            except ValueError:
+                parts_warranty_start_date = parse_datetime_or_keep(parts_warranty_start_date)
+        _fd_obj.parts_warranty_start_date = parts_warranty_start_date
 
-                return parts_warranty_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        parts_warranty_end_date = _parse_parts_warranty_end_date(d.pop("partsWarrantyEndDate", UNSET))
-
-        def _parse_labor_warranty_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(parts_warranty_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                labor_warranty_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                parts_warranty_end_date = _fd_fromisoformat(parts_warranty_end_date)
+            except ValueError:
+                parts_warranty_end_date = parse_datetime_or_keep(parts_warranty_end_date)
+        _fd_obj.parts_warranty_end_date = parts_warranty_end_date
 
-                return labor_warranty_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        labor_warranty_start_date = _parse_labor_warranty_start_date(d.pop("laborWarrantyStartDate", UNSET))
-
-        def _parse_labor_warranty_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(labor_warranty_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                labor_warranty_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                labor_warranty_start_date = _fd_fromisoformat(labor_warranty_start_date)
+            except ValueError:
+                labor_warranty_start_date = parse_datetime_or_keep(labor_warranty_start_date)
+        _fd_obj.labor_warranty_start_date = labor_warranty_start_date
 
-                return labor_warranty_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        labor_warranty_end_date = _parse_labor_warranty_end_date(d.pop("laborWarrantyEndDate", UNSET))
-
-        _importance = d.pop("importance", UNSET)
-        importance: Importance | Unset
-        if isinstance(_importance, Unset):
-            importance = UNSET
-        else:
-            importance = Importance(_importance)
-
-        status = d.pop("status", UNSET)
-
-        def _parse_expected_response_date_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(labor_warranty_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expected_response_date_time_type_0 = datetime.datetime.fromisoformat(data)
+                labor_warranty_end_date = _fd_fromisoformat(labor_warranty_end_date)
+            except ValueError:
+                labor_warranty_end_date = parse_datetime_or_keep(labor_warranty_end_date)
+        _fd_obj.labor_warranty_end_date = labor_warranty_end_date
 
-                return expected_response_date_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        expected_response_date_time = _parse_expected_response_date_time(
-            d.pop("expectedResponseDateTime", UNSET)
-        )
-
-        def _parse_actual_response_date_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if importance is not UNSET:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                actual_response_date_time_type_0 = datetime.datetime.fromisoformat(data)
+                importance = _FD_Importance_BY_VALUE[importance]
+            except (KeyError, TypeError):
+                importance = Importance(importance)
+        _fd_obj.importance = importance
 
-                return actual_response_date_time_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        actual_response_date_time = _parse_actual_response_date_time(d.pop("actualResponseDateTime", UNSET))
-
-        def _parse_requested_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(expected_response_date_time, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                requested_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                expected_response_date_time = _fd_fromisoformat(expected_response_date_time)
+            except ValueError:
+                expected_response_date_time = parse_datetime_or_keep(expected_response_date_time)
+        _fd_obj.expected_response_date_time = expected_response_date_time
 
-                return requested_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        requested_start_date = _parse_requested_start_date(d.pop("requestedStartDate", UNSET))
-
-        def _parse_requested_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(actual_response_date_time, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                requested_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                actual_response_date_time = _fd_fromisoformat(actual_response_date_time)
+            except ValueError:
+                actual_response_date_time = parse_datetime_or_keep(actual_response_date_time)
+        _fd_obj.actual_response_date_time = actual_response_date_time
 
-                return requested_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        requested_end_date = _parse_requested_end_date(d.pop("requestedEndDate", UNSET))
-
-        def _parse_requested_start_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        requested_start_time = _parse_requested_start_time(d.pop("requestedStartTime", UNSET))
-
-        def _parse_requested_end_time(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        requested_end_time = _parse_requested_end_time(d.pop("requestedEndTime", UNSET))
-
-        def _parse_confirmed_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(requested_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                confirmed_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                requested_start_date = _fd_fromisoformat(requested_start_date)
+            except ValueError:
+                requested_start_date = parse_datetime_or_keep(requested_start_date)
+        _fd_obj.requested_start_date = requested_start_date
 
-                return confirmed_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        confirmed_start_date = _parse_confirmed_start_date(d.pop("confirmedStartDate", UNSET))
-
-        def _parse_confirmed_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(requested_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                confirmed_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                requested_end_date = _fd_fromisoformat(requested_end_date)
+            except ValueError:
+                requested_end_date = parse_datetime_or_keep(requested_end_date)
+        _fd_obj.requested_end_date = requested_end_date
 
-                return confirmed_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        confirmed_end_date = _parse_confirmed_end_date(d.pop("confirmedEndDate", UNSET))
-
-        def _parse_actual_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(confirmed_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                actual_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                confirmed_start_date = _fd_fromisoformat(confirmed_start_date)
+            except ValueError:
+                confirmed_start_date = parse_datetime_or_keep(confirmed_start_date)
+        _fd_obj.confirmed_start_date = confirmed_start_date
 
-                return actual_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        actual_start_date = _parse_actual_start_date(d.pop("actualStartDate", UNSET))
-
-        def _parse_actual_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(confirmed_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                actual_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                confirmed_end_date = _fd_fromisoformat(confirmed_end_date)
+            except ValueError:
+                confirmed_end_date = parse_datetime_or_keep(confirmed_end_date)
+        _fd_obj.confirmed_end_date = confirmed_end_date
 
-                return actual_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        actual_end_date = _parse_actual_end_date(d.pop("actualEndDate", UNSET))
-
-        location_description = d.pop("locationDescription", UNSET)
-
-        def _parse_duration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        duration = _parse_duration(d.pop("duration", UNSET))
-
-        duration_in_seconds = d.pop("durationInSeconds", UNSET)
-
-        subject = d.pop("subject", UNSET)
-
-        body = d.pop("body", UNSET)
-
-        infinite_task = d.pop("infiniteTask", UNSET)
-
-        def _parse_task_open_as_of(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(actual_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                task_open_as_of_type_0 = datetime.datetime.fromisoformat(data)
+                actual_start_date = _fd_fromisoformat(actual_start_date)
+            except ValueError:
+                actual_start_date = parse_datetime_or_keep(actual_start_date)
+        _fd_obj.actual_start_date = actual_start_date
 
-                return task_open_as_of_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        task_open_as_of = _parse_task_open_as_of(d.pop("taskOpenAsOf", UNSET))
-
-        def _parse_task_open_till(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(actual_end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                task_open_till_type_0 = datetime.datetime.fromisoformat(data)
+                actual_end_date = _fd_fromisoformat(actual_end_date)
+            except ValueError:
+                actual_end_date = parse_datetime_or_keep(actual_end_date)
+        _fd_obj.actual_end_date = actual_end_date
 
-                return task_open_till_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        task_open_till = _parse_task_open_till(d.pop("taskOpenTill", UNSET))
-
-        def _parse_required_total_duration(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        required_total_duration = _parse_required_total_duration(d.pop("requiredTotalDuration", UNSET))
-
-        required_no_resources = d.pop("requiredNoResources", UNSET)
-
-        def _parse_appointment_earliest_allowed(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(task_open_as_of, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_earliest_allowed_type_0 = datetime.datetime.fromisoformat(data)
+                task_open_as_of = _fd_fromisoformat(task_open_as_of)
+            except ValueError:
+                task_open_as_of = parse_datetime_or_keep(task_open_as_of)
+        _fd_obj.task_open_as_of = task_open_as_of
 
-                return appointment_earliest_allowed_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        appointment_earliest_allowed = _parse_appointment_earliest_allowed(
-            d.pop("appointmentEarliestAllowed", UNSET)
-        )
-
-        def _parse_appointment_latest_allowed(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(task_open_till, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                appointment_latest_allowed_type_0 = datetime.datetime.fromisoformat(data)
+                task_open_till = _fd_fromisoformat(task_open_till)
+            except ValueError:
+                task_open_till = parse_datetime_or_keep(task_open_till)
+        _fd_obj.task_open_till = task_open_till
 
-                return appointment_latest_allowed_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        appointment_latest_allowed = _parse_appointment_latest_allowed(
-            d.pop("appointmentLatestAllowed", UNSET)
-        )
-
-        free_text_1 = d.pop("freeText1", UNSET)
-
-        free_text_2 = d.pop("freeText2", UNSET)
-
-        free_text_3 = d.pop("freeText3", UNSET)
-
-        free_text_4 = d.pop("freeText4", UNSET)
-
-        free_text_5 = d.pop("freeText5", UNSET)
-
-        free_text_6 = d.pop("freeText6", UNSET)
-
-        free_text_7 = d.pop("freeText7", UNSET)
-
-        free_text_8 = d.pop("freeText8", UNSET)
-
-        free_text_9 = d.pop("freeText9", UNSET)
-
-        free_text_10 = d.pop("freeText10", UNSET)
-
-        free_text_11 = d.pop("freeText11", UNSET)
-
-        free_text_12 = d.pop("freeText12", UNSET)
-
-        free_text_13 = d.pop("freeText13", UNSET)
-
-        free_text_14 = d.pop("freeText14", UNSET)
-
-        free_text_15 = d.pop("freeText15", UNSET)
-
-        free_text_16 = d.pop("freeText16", UNSET)
-
-        free_text_17 = d.pop("freeText17", UNSET)
-
-        free_text_18 = d.pop("freeText18", UNSET)
-
-        free_text_19 = d.pop("freeText19", UNSET)
-
-        free_text_20 = d.pop("freeText20", UNSET)
-
-        free_decimal_1 = d.pop("freeDecimal1", UNSET)
-
-        free_decimal_2 = d.pop("freeDecimal2", UNSET)
-
-        free_decimal_3 = d.pop("freeDecimal3", UNSET)
-
-        free_decimal_4 = d.pop("freeDecimal4", UNSET)
-
-        free_decimal_5 = d.pop("freeDecimal5", UNSET)
-
-        def _parse_free_date_1(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_earliest_allowed, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_1_type_0 = datetime.datetime.fromisoformat(data)
+                appointment_earliest_allowed = _fd_fromisoformat(appointment_earliest_allowed)
+            except ValueError:
+                appointment_earliest_allowed = parse_datetime_or_keep(appointment_earliest_allowed)
+        _fd_obj.appointment_earliest_allowed = appointment_earliest_allowed
 
-                return free_date_1_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_1 = _parse_free_date_1(d.pop("freeDate1", UNSET))
-
-        def _parse_free_date_2(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(appointment_latest_allowed, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_2_type_0 = datetime.datetime.fromisoformat(data)
+                appointment_latest_allowed = _fd_fromisoformat(appointment_latest_allowed)
+            except ValueError:
+                appointment_latest_allowed = parse_datetime_or_keep(appointment_latest_allowed)
+        _fd_obj.appointment_latest_allowed = appointment_latest_allowed
 
-                return free_date_2_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_2 = _parse_free_date_2(d.pop("freeDate2", UNSET))
-
-        def _parse_free_date_3(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_1, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_3_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_1 = _fd_fromisoformat(free_date_1)
+            except ValueError:
+                free_date_1 = parse_datetime_or_keep(free_date_1)
+        _fd_obj.free_date_1 = free_date_1
 
-                return free_date_3_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_3 = _parse_free_date_3(d.pop("freeDate3", UNSET))
-
-        def _parse_free_date_4(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_2, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_4_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_2 = _fd_fromisoformat(free_date_2)
+            except ValueError:
+                free_date_2 = parse_datetime_or_keep(free_date_2)
+        _fd_obj.free_date_2 = free_date_2
 
-                return free_date_4_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_4 = _parse_free_date_4(d.pop("freeDate4", UNSET))
-
-        def _parse_free_date_5(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_3, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                free_date_5_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_3 = _fd_fromisoformat(free_date_3)
+            except ValueError:
+                free_date_3 = parse_datetime_or_keep(free_date_3)
+        _fd_obj.free_date_3 = free_date_3
 
-                return free_date_5_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        free_date_5 = _parse_free_date_5(d.pop("freeDate5", UNSET))
-
-        free_bit_1 = d.pop("freeBit1", UNSET)
-
-        free_bit_2 = d.pop("freeBit2", UNSET)
-
-        free_bit_3 = d.pop("freeBit3", UNSET)
-
-        free_bit_4 = d.pop("freeBit4", UNSET)
-
-        free_bit_5 = d.pop("freeBit5", UNSET)
-
-        url1 = d.pop("url1", UNSET)
-
-        url_description_1 = d.pop("urlDescription1", UNSET)
-
-        url2 = d.pop("url2", UNSET)
-
-        url_description_2 = d.pop("urlDescription2", UNSET)
-
-        url3 = d.pop("url3", UNSET)
-
-        url_description_3 = d.pop("urlDescription3", UNSET)
-
-        certificate_no = d.pop("certificateNo", UNSET)
-
-        required_total_duration_in_seconds = d.pop("requiredTotalDurationInSeconds", UNSET)
-
-        do_not_count_appointment_resource = d.pop("doNotCountAppointmentResource", UNSET)
-
-        is_complete = d.pop("isComplete", UNSET)
-
-        planning_uom = d.pop("planningUOM", UNSET)
-
-        planning_uom_conversion = d.pop("planningUOMConversion", UNSET)
-
-        planning_qty = d.pop("planningQty", UNSET)
-
-        use_fix_planning_qty = d.pop("useFixPlanningQty", UNSET)
-
-        round_to_uom = d.pop("roundToUOM", UNSET)
-
-        appointment_template = d.pop("appointmentTemplate", UNSET)
-
-        bulk_planning_qty = d.pop("bulkPlanningQty", UNSET)
-
-        def _parse_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_4, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                start_date_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_4 = _fd_fromisoformat(free_date_4)
+            except ValueError:
+                free_date_4 = parse_datetime_or_keep(free_date_4)
+        _fd_obj.free_date_4 = free_date_4
 
-                return start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        start_date = _parse_start_date(d.pop("startDate", UNSET))
-
-        def _parse_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(free_date_5, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                end_date_type_0 = datetime.datetime.fromisoformat(data)
+                free_date_5 = _fd_fromisoformat(free_date_5)
+            except ValueError:
+                free_date_5 = parse_datetime_or_keep(free_date_5)
+        _fd_obj.free_date_5 = free_date_5
 
-                return end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        end_date = _parse_end_date(d.pop("endDate", UNSET))
-
-        percent_done = d.pop("percentDone", UNSET)
-
-        _scheduling_mode = d.pop("schedulingMode", UNSET)
-        scheduling_mode: SchedulingMode | Unset
-        if isinstance(_scheduling_mode, Unset):
-            scheduling_mode = UNSET
-        else:
-            scheduling_mode = SchedulingMode(_scheduling_mode)
-
-        def _parse_base_line_start_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                base_line_start_date_type_0 = datetime.datetime.fromisoformat(data)
+                start_date = _fd_fromisoformat(start_date)
+            except ValueError:
+                start_date = parse_datetime_or_keep(start_date)
+        _fd_obj.start_date = start_date
 
-                return base_line_start_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        base_line_start_date = _parse_base_line_start_date(d.pop("baseLineStartDate", UNSET))
-
-        def _parse_base_line_end_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(end_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                base_line_end_date_type_0 = datetime.datetime.fromisoformat(data)
+                end_date = _fd_fromisoformat(end_date)
+            except ValueError:
+                end_date = parse_datetime_or_keep(end_date)
+        _fd_obj.end_date = end_date
 
-                return base_line_end_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        base_line_end_date = _parse_base_line_end_date(d.pop("baseLineEndDate", UNSET))
-
-        base_line_percent_done = d.pop("baseLinePercentDone", UNSET)
-
-        def _parse_dead_line(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if scheduling_mode is not UNSET:
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                dead_line_type_0 = datetime.datetime.fromisoformat(data)
+                scheduling_mode = _FD_SchedulingMode_BY_VALUE[scheduling_mode]
+            except (KeyError, TypeError):
+                scheduling_mode = SchedulingMode(scheduling_mode)
+        _fd_obj.scheduling_mode = scheduling_mode
 
-                return dead_line_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        dead_line = _parse_dead_line(d.pop("deadLine", UNSET))
-
-        index = d.pop("index", UNSET)
-
-        constraint_type = d.pop("constraintType", UNSET)
-
-        def _parse_constraint_date(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        if isinstance(base_line_start_date, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                constraint_date_type_0 = datetime.datetime.fromisoformat(data)
+                base_line_start_date = _fd_fromisoformat(base_line_start_date)
+            except ValueError:
+                base_line_start_date = parse_datetime_or_keep(base_line_start_date)
+        _fd_obj.base_line_start_date = base_line_start_date
 
-                return constraint_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+        if isinstance(base_line_end_date, str):
+            try:
+                base_line_end_date = _fd_fromisoformat(base_line_end_date)
+            except ValueError:
+                base_line_end_date = parse_datetime_or_keep(base_line_end_date)
+        _fd_obj.base_line_end_date = base_line_end_date
 
-        constraint_date = _parse_constraint_date(d.pop("constraintDate", UNSET))
+        if isinstance(dead_line, str):
+            try:
+                dead_line = _fd_fromisoformat(dead_line)
+            except ValueError:
+                dead_line = parse_datetime_or_keep(dead_line)
+        _fd_obj.dead_line = dead_line
 
-        parent_task_no = d.pop("parentTaskNo", UNSET)
+        if isinstance(constraint_date, str):
+            try:
+                constraint_date = _fd_fromisoformat(constraint_date)
+            except ValueError:
+                constraint_date = parse_datetime_or_keep(constraint_date)
+        _fd_obj.constraint_date = constraint_date
 
-        calendar_code = d.pop("calendarCode", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        predecessor_task_no = d.pop("predecessorTaskNo", UNSET)
-
-        predecessor_lag = d.pop("predecessorLag", UNSET)
-
-        manually_scheduled = d.pop("manuallyScheduled", UNSET)
-
-        note = d.pop("note", UNSET)
-
-        over_rule_gantt_planning = d.pop("overRuleGanttPlanning", UNSET)
-
-        ignore_calendars = d.pop("ignoreCalendars", UNSET)
-
-        container_name = d.pop("containerName", UNSET)
-
-        container_index = d.pop("containerIndex", UNSET)
-
-        check_appointments = d.pop("checkAppointments", UNSET)
-
-        sent_from_back_office = d.pop("sentFromBackOffice", UNSET)
-
-        create_job = d.pop("createJob", UNSET)
-
-        task = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            short_description=short_description,
-            task_type=task_type,
-            description=description,
-            name=name,
-            type_=type_,
-            category=category,
-            time_marker=time_marker,
-            pin=pin,
-            service_no=service_no,
-            service_group=service_group,
-            service_class=service_class,
-            service_serial_no=service_serial_no,
-            service_name=service_name,
-            iris_fault=iris_fault,
-            iris_symptom=iris_symptom,
-            iris_area=iris_area,
-            iris_reason=iris_reason,
-            iris_resolution=iris_resolution,
-            skill1=skill1,
-            skill2=skill2,
-            skill3=skill3,
-            contract_no=contract_no,
-            contract_type=contract_type,
-            contract_description=contract_description,
-            contract_start_date=contract_start_date,
-            contract_end_date=contract_end_date,
-            parts_warranty_start_date=parts_warranty_start_date,
-            parts_warranty_end_date=parts_warranty_end_date,
-            labor_warranty_start_date=labor_warranty_start_date,
-            labor_warranty_end_date=labor_warranty_end_date,
-            importance=importance,
-            status=status,
-            expected_response_date_time=expected_response_date_time,
-            actual_response_date_time=actual_response_date_time,
-            requested_start_date=requested_start_date,
-            requested_end_date=requested_end_date,
-            requested_start_time=requested_start_time,
-            requested_end_time=requested_end_time,
-            confirmed_start_date=confirmed_start_date,
-            confirmed_end_date=confirmed_end_date,
-            actual_start_date=actual_start_date,
-            actual_end_date=actual_end_date,
-            location_description=location_description,
-            duration=duration,
-            duration_in_seconds=duration_in_seconds,
-            subject=subject,
-            body=body,
-            infinite_task=infinite_task,
-            task_open_as_of=task_open_as_of,
-            task_open_till=task_open_till,
-            required_total_duration=required_total_duration,
-            required_no_resources=required_no_resources,
-            appointment_earliest_allowed=appointment_earliest_allowed,
-            appointment_latest_allowed=appointment_latest_allowed,
-            free_text_1=free_text_1,
-            free_text_2=free_text_2,
-            free_text_3=free_text_3,
-            free_text_4=free_text_4,
-            free_text_5=free_text_5,
-            free_text_6=free_text_6,
-            free_text_7=free_text_7,
-            free_text_8=free_text_8,
-            free_text_9=free_text_9,
-            free_text_10=free_text_10,
-            free_text_11=free_text_11,
-            free_text_12=free_text_12,
-            free_text_13=free_text_13,
-            free_text_14=free_text_14,
-            free_text_15=free_text_15,
-            free_text_16=free_text_16,
-            free_text_17=free_text_17,
-            free_text_18=free_text_18,
-            free_text_19=free_text_19,
-            free_text_20=free_text_20,
-            free_decimal_1=free_decimal_1,
-            free_decimal_2=free_decimal_2,
-            free_decimal_3=free_decimal_3,
-            free_decimal_4=free_decimal_4,
-            free_decimal_5=free_decimal_5,
-            free_date_1=free_date_1,
-            free_date_2=free_date_2,
-            free_date_3=free_date_3,
-            free_date_4=free_date_4,
-            free_date_5=free_date_5,
-            free_bit_1=free_bit_1,
-            free_bit_2=free_bit_2,
-            free_bit_3=free_bit_3,
-            free_bit_4=free_bit_4,
-            free_bit_5=free_bit_5,
-            url1=url1,
-            url_description_1=url_description_1,
-            url2=url2,
-            url_description_2=url_description_2,
-            url3=url3,
-            url_description_3=url_description_3,
-            certificate_no=certificate_no,
-            required_total_duration_in_seconds=required_total_duration_in_seconds,
-            do_not_count_appointment_resource=do_not_count_appointment_resource,
-            is_complete=is_complete,
-            planning_uom=planning_uom,
-            planning_uom_conversion=planning_uom_conversion,
-            planning_qty=planning_qty,
-            use_fix_planning_qty=use_fix_planning_qty,
-            round_to_uom=round_to_uom,
-            appointment_template=appointment_template,
-            bulk_planning_qty=bulk_planning_qty,
-            start_date=start_date,
-            end_date=end_date,
-            percent_done=percent_done,
-            scheduling_mode=scheduling_mode,
-            base_line_start_date=base_line_start_date,
-            base_line_end_date=base_line_end_date,
-            base_line_percent_done=base_line_percent_done,
-            dead_line=dead_line,
-            index=index,
-            constraint_type=constraint_type,
-            constraint_date=constraint_date,
-            parent_task_no=parent_task_no,
-            calendar_code=calendar_code,
-            predecessor_task_no=predecessor_task_no,
-            predecessor_lag=predecessor_lag,
-            manually_scheduled=manually_scheduled,
-            note=note,
-            over_rule_gantt_planning=over_rule_gantt_planning,
-            ignore_calendars=ignore_calendars,
-            container_name=container_name,
-            container_index=container_index,
-            check_appointments=check_appointments,
-            sent_from_back_office=sent_from_back_office,
-            create_job=create_job,
-        )
-
-        task.additional_properties = d
-        return task
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -1953,3 +1465,148 @@ class Task:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "sourceApp",
+    "sourceType",
+    "jobNo",
+    "taskNo",
+    "shortDescription",
+    "taskType",
+    "description",
+    "name",
+    "type",
+    "category",
+    "timeMarker",
+    "pin",
+    "serviceNo",
+    "serviceGroup",
+    "serviceClass",
+    "serviceSerialNo",
+    "serviceName",
+    "irisFault",
+    "irisSymptom",
+    "irisArea",
+    "irisReason",
+    "irisResolution",
+    "skill1",
+    "skill2",
+    "skill3",
+    "contractNo",
+    "contractType",
+    "contractDescription",
+    "contractStartDate",
+    "contractEndDate",
+    "partsWarrantyStartDate",
+    "partsWarrantyEndDate",
+    "laborWarrantyStartDate",
+    "laborWarrantyEndDate",
+    "importance",
+    "status",
+    "expectedResponseDateTime",
+    "actualResponseDateTime",
+    "requestedStartDate",
+    "requestedEndDate",
+    "requestedStartTime",
+    "requestedEndTime",
+    "confirmedStartDate",
+    "confirmedEndDate",
+    "actualStartDate",
+    "actualEndDate",
+    "locationDescription",
+    "duration",
+    "durationInSeconds",
+    "subject",
+    "body",
+    "infiniteTask",
+    "taskOpenAsOf",
+    "taskOpenTill",
+    "requiredTotalDuration",
+    "requiredNoResources",
+    "appointmentEarliestAllowed",
+    "appointmentLatestAllowed",
+    "freeText1",
+    "freeText2",
+    "freeText3",
+    "freeText4",
+    "freeText5",
+    "freeText6",
+    "freeText7",
+    "freeText8",
+    "freeText9",
+    "freeText10",
+    "freeText11",
+    "freeText12",
+    "freeText13",
+    "freeText14",
+    "freeText15",
+    "freeText16",
+    "freeText17",
+    "freeText18",
+    "freeText19",
+    "freeText20",
+    "freeDecimal1",
+    "freeDecimal2",
+    "freeDecimal3",
+    "freeDecimal4",
+    "freeDecimal5",
+    "freeDate1",
+    "freeDate2",
+    "freeDate3",
+    "freeDate4",
+    "freeDate5",
+    "freeBit1",
+    "freeBit2",
+    "freeBit3",
+    "freeBit4",
+    "freeBit5",
+    "url1",
+    "urlDescription1",
+    "url2",
+    "urlDescription2",
+    "url3",
+    "urlDescription3",
+    "certificateNo",
+    "requiredTotalDurationInSeconds",
+    "doNotCountAppointmentResource",
+    "isComplete",
+    "planningUOM",
+    "planningUOMConversion",
+    "planningQty",
+    "useFixPlanningQty",
+    "roundToUOM",
+    "appointmentTemplate",
+    "bulkPlanningQty",
+    "startDate",
+    "endDate",
+    "percentDone",
+    "schedulingMode",
+    "baseLineStartDate",
+    "baseLineEndDate",
+    "baseLinePercentDone",
+    "deadLine",
+    "index",
+    "constraintType",
+    "constraintDate",
+    "parentTaskNo",
+    "calendarCode",
+    "predecessorTaskNo",
+    "predecessorLag",
+    "manuallyScheduled",
+    "note",
+    "overRuleGanttPlanning",
+    "ignoreCalendars",
+    "containerName",
+    "containerIndex",
+    "checkAppointments",
+    "sentFromBackOffice",
+    "createJob",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_fd_fromisoformat = datetime.datetime.fromisoformat
+_FD_TaskType_BY_VALUE = TaskType._value2member_map_
+_FD_Importance_BY_VALUE = Importance._value2member_map_
+_FD_SchedulingMode_BY_VALUE = SchedulingMode._value2member_map_

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -33,27 +34,26 @@ class TaskAssignment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        resource_no = self.resource_no
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        job_no = self.job_no
         if job_no is not UNSET:
             field_dict["jobNo"] = job_no
+
+        task_no = self.task_no
         if task_no is not UNSET:
             field_dict["taskNo"] = task_no
+
+        resource_no = self.resource_no
         if resource_no is not UNSET:
             field_dict["resourceNo"] = resource_no
 
@@ -61,27 +61,32 @@ class TaskAssignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.resource_no,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 5
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.job_no = _fd_get("jobNo", UNSET)
+            _fd_obj.task_no = _fd_get("taskNo", UNSET)
+            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        job_no = d.pop("jobNo", UNSET)
-
-        task_no = d.pop("taskNo", UNSET)
-
-        resource_no = d.pop("resourceNo", UNSET)
-
-        task_assignment = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            resource_no=resource_no,
-        )
-
-        task_assignment.additional_properties = d
-        return task_assignment
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,3 +103,9 @@ class TaskAssignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "jobNo", "taskNo", "resourceNo")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -37,29 +38,20 @@ class TaskContainer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        name = self.name
-
-        index = self.index
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-                "sourceType": source_type,
-                "jobNo": job_no,
-                "taskNo": task_no,
-                "name": name,
-            }
-        )
+
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["sourceType"] = self.source_type
+
+        field_dict["jobNo"] = self.job_no
+
+        field_dict["taskNo"] = self.task_no
+
+        field_dict["name"] = self.name
+
+        index = self.index
         if index is not UNSET:
             field_dict["index"] = index
 
@@ -67,30 +59,34 @@ class TaskContainer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.name,
+                _fd_obj.index,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.source_type = src_dict["sourceType"]
+            _fd_obj.job_no = src_dict["jobNo"]
+            _fd_obj.task_no = src_dict["taskNo"]
+            _fd_obj.name = src_dict["name"]
+            _fd_obj.index = _fd_get("index", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        job_no = d.pop("jobNo")
-
-        task_no = d.pop("taskNo")
-
-        name = d.pop("name")
-
-        index = d.pop("index", UNSET)
-
-        task_container = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            name=name,
-            index=index,
-        )
-
-        task_container.additional_properties = d
-        return task_container
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -107,3 +103,9 @@ class TaskContainer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "jobNo", "taskNo", "name", "index")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -39,32 +40,22 @@ class TaskFilterValue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        filter_group = self.filter_group
-
-        filter_value = self.filter_value
-
-        transfer_to_temp = self.transfer_to_temp
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sourceApp": source_app,
-                "sourceType": source_type,
-                "jobNo": job_no,
-                "taskNo": task_no,
-                "filterGroup": filter_group,
-                "filterValue": filter_value,
-            }
-        )
+
+        field_dict["sourceApp"] = self.source_app
+
+        field_dict["sourceType"] = self.source_type
+
+        field_dict["jobNo"] = self.job_no
+
+        field_dict["taskNo"] = self.task_no
+
+        field_dict["filterGroup"] = self.filter_group
+
+        field_dict["filterValue"] = self.filter_value
+
+        transfer_to_temp = self.transfer_to_temp
         if transfer_to_temp is not UNSET:
             field_dict["transferToTemp"] = transfer_to_temp
 
@@ -72,33 +63,36 @@ class TaskFilterValue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.filter_group,
+                _fd_obj.filter_value,
+                _fd_obj.transfer_to_temp,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 7
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = src_dict["sourceApp"]
+            _fd_obj.source_type = src_dict["sourceType"]
+            _fd_obj.job_no = src_dict["jobNo"]
+            _fd_obj.task_no = src_dict["taskNo"]
+            _fd_obj.filter_group = src_dict["filterGroup"]
+            _fd_obj.filter_value = src_dict["filterValue"]
+            _fd_obj.transfer_to_temp = _fd_get("transferToTemp", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType")
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        job_no = d.pop("jobNo")
-
-        task_no = d.pop("taskNo")
-
-        filter_group = d.pop("filterGroup")
-
-        filter_value = d.pop("filterValue")
-
-        transfer_to_temp = d.pop("transferToTemp", UNSET)
-
-        task_filter_value = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            filter_group=filter_group,
-            filter_value=filter_value,
-            transfer_to_temp=transfer_to_temp,
-        )
-
-        task_filter_value.additional_properties = d
-        return task_filter_value
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,3 +109,17 @@ class TaskFilterValue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = (
+    "sourceApp",
+    "sourceType",
+    "jobNo",
+    "taskNo",
+    "filterGroup",
+    "filterValue",
+    "transferToTemp",
+)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

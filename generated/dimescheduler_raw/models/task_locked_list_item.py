@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -38,31 +39,30 @@ class TaskLockedListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source_app = self.source_app
-
-        source_type = self.source_type
-
-        job_no = self.job_no
-
-        task_no = self.task_no
-
-        locked = self.locked
-
-        sent_from_back_office = self.sent_from_back_office
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        source_app = self.source_app
         if source_app is not UNSET:
             field_dict["sourceApp"] = source_app
+
+        source_type = self.source_type
         if source_type is not UNSET:
             field_dict["sourceType"] = source_type
+
+        job_no = self.job_no
         if job_no is not UNSET:
             field_dict["jobNo"] = job_no
+
+        task_no = self.task_no
         if task_no is not UNSET:
             field_dict["taskNo"] = task_no
+
+        locked = self.locked
         if locked is not UNSET:
             field_dict["locked"] = locked
+
+        sent_from_back_office = self.sent_from_back_office
         if sent_from_back_office is not UNSET:
             field_dict["sentFromBackOffice"] = sent_from_back_office
 
@@ -70,30 +70,34 @@ class TaskLockedListItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source_app = d.pop("sourceApp", UNSET)
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.source_app,
+                _fd_obj.source_type,
+                _fd_obj.job_no,
+                _fd_obj.task_no,
+                _fd_obj.locked,
+                _fd_obj.sent_from_back_office,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
+            _fd_obj.source_type = _fd_get("sourceType", UNSET)
+            _fd_obj.job_no = _fd_get("jobNo", UNSET)
+            _fd_obj.task_no = _fd_get("taskNo", UNSET)
+            _fd_obj.locked = _fd_get("locked", UNSET)
+            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        source_type = d.pop("sourceType", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        job_no = d.pop("jobNo", UNSET)
-
-        task_no = d.pop("taskNo", UNSET)
-
-        locked = d.pop("locked", UNSET)
-
-        sent_from_back_office = d.pop("sentFromBackOffice", UNSET)
-
-        task_locked_list_item = cls(
-            source_app=source_app,
-            source_type=source_type,
-            job_no=job_no,
-            task_no=task_no,
-            locked=locked,
-            sent_from_back_office=sent_from_back_office,
-        )
-
-        task_locked_list_item.additional_properties = d
-        return task_locked_list_item
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,3 +114,9 @@ class TaskLockedListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("sourceApp", "sourceType", "jobNo", "taskNo", "locked", "sentFromBackOffice")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)

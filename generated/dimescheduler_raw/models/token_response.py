@@ -23,29 +23,30 @@ class TokenResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "token": token,
-            }
-        )
+
+        field_dict["token"] = self.token
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        token = d.pop("token")
+        _fd_obj = cls.__new__(cls)
+        try:
+            _fd_obj.token = src_dict["token"]
+            _fd_extra = len(src_dict) != 1
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_obj.token = src_dict["token"]
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        token_response = cls(
-            token=token,
-        )
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        token_response.additional_properties = d
-        return token_response
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -62,3 +63,6 @@ class TokenResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_KEYS = frozenset(("token",))

@@ -2,6 +2,7 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -36,31 +37,24 @@ class User:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
-        type_ = self.type_.value
-
-        email = self.email
-
-        password = self.password
-
-        language = self.language
-
-        time_zone = self.time_zone
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "type": type_,
-                "email": email,
-            }
-        )
+
+        field_dict["name"] = self.name
+
+        field_dict["type"] = self.type_._value_
+
+        field_dict["email"] = self.email
+
+        password = self.password
         if password is not UNSET:
             field_dict["password"] = password
+
+        language = self.language
         if language is not UNSET:
             field_dict["language"] = language
+
+        time_zone = self.time_zone
         if time_zone is not UNSET:
             field_dict["timeZone"] = time_zone
 
@@ -68,30 +62,41 @@ class User:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        _fd_obj = cls.__new__(cls)
+        try:
+            (
+                _fd_obj.name,
+                type_,
+                _fd_obj.email,
+                _fd_obj.password,
+                _fd_obj.language,
+                _fd_obj.time_zone,
+            ) = _FD_ALL(src_dict)
+            _fd_extra = len(src_dict) != 6
+        except (KeyError, TypeError):
+            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
+            if not isinstance(src_dict, dict):
+                src_dict = dict(src_dict)
+            _fd_get = src_dict.get
+            _fd_obj.name = src_dict["name"]
+            type_ = src_dict["type"]
+            _fd_obj.email = src_dict["email"]
+            _fd_obj.password = _fd_get("password", UNSET)
+            _fd_obj.language = _fd_get("language", UNSET)
+            _fd_obj.time_zone = _fd_get("timeZone", UNSET)
+            _fd_extra = not _FD_KEYS.issuperset(src_dict)
 
-        type_ = LoginType(d.pop("type"))
+        try:
+            type_ = _FD_LoginType_BY_VALUE[type_]
+        except (KeyError, TypeError):
+            type_ = LoginType(type_)
 
-        email = d.pop("email")
+        _fd_obj.type_ = type_
 
-        password = d.pop("password", UNSET)
+        _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
-        language = d.pop("language", UNSET)
-
-        time_zone = d.pop("timeZone", UNSET)
-
-        user = cls(
-            name=name,
-            type_=type_,
-            email=email,
-            password=password,
-            language=language,
-            time_zone=time_zone,
-        )
-
-        user.additional_properties = d
-        return user
+        _fd_obj.additional_properties = _fd_rest
+        return _fd_obj
 
     @property
     def additional_keys(self) -> list[str]:
@@ -108,3 +113,10 @@ class User:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("name", "type", "email", "password", "language", "timeZone")
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_LoginType_BY_VALUE = LoginType._value2member_map_

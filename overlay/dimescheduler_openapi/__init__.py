@@ -1,0 +1,84 @@
+"""Typed Python client for the Dime.Scheduler REST API.
+
+    from dimescheduler_openapi import DimeSchedulerClient, Environment
+
+    with DimeSchedulerClient(api_key="...", environment=Environment.SANDBOX) as client:
+        ...
+
+The clients (and through them the generated models) load on first use, so importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._environment import Environment
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    DimeSchedulerError,
+    InternalServerError,
+    InvalidRequestError,
+    MutationFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._parsing import MutationResult
+from ._transports.retry import RetryConfig
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._client import AsyncDimeSchedulerClient, DimeSchedulerClient
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncDimeSchedulerClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "DimeSchedulerClient",
+    "DimeSchedulerError",
+    "Environment",
+    "InternalServerError",
+    "InvalidRequestError",
+    "MutationFailedError",
+    "MutationResult",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryConfig",
+    "UnprocessableEntityError",
+    "__version__",
+]
+
+_LAZY = {
+    "DimeSchedulerClient": "._client",
+    "AsyncDimeSchedulerClient": "._client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,40 @@
+"""A `Call` describes one HTTP exchange and how to read its answer; clients execute it sync or async.
+
+Resources build Calls and never touch HTTP, so one accessor table serves both clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+QueryParams = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """method + path (already URL-encoded) + query pairs (keys may repeat) + JSON body + answer parser."""
+
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+    params: QueryParams = ()
+    json: Any = None
+    has_body: bool = False
+
+
+def call(
+    method: str,
+    path: str,
+    parse: Callable[[httpx.Response], T],
+    *,
+    params: QueryParams = (),
+    json: Any = None,
+    has_body: bool = False,
+) -> Call[T]:
+    return Call(method=method, path=path, parse=parse, params=params, json=json, has_body=has_body)

@@ -1,0 +1,42 @@
+"""Import builders: typed `POST /import` requests for every mboc_* procedure, chunking and bulk sending.
+
+See `_format` for how values are written, `_build` for how records are read, `_bulk` for the bulk runner.
+"""
+
+from ._build import EntityImports, ProcedureRegistry, build_import, import_request, procedures
+from ._bulk import (
+    AsyncImportExecutor,
+    BulkImportError,
+    BulkReport,
+    ChunkOutcome,
+    ImportExecutor,
+    import_call,
+    run_bulk,
+    run_bulk_sync,
+)
+from ._chunks import chunked
+from ._format import ValueFormatError, format_value
+from ._request import ImportRequest
+from ._spec import FieldSpec, ProcedureSpec
+
+__all__ = [
+    "AsyncImportExecutor",
+    "BulkImportError",
+    "BulkReport",
+    "ChunkOutcome",
+    "EntityImports",
+    "FieldSpec",
+    "ImportExecutor",
+    "ImportRequest",
+    "ProcedureRegistry",
+    "ProcedureSpec",
+    "ValueFormatError",
+    "build_import",
+    "chunked",
+    "format_value",
+    "import_call",
+    "import_request",
+    "procedures",
+    "run_bulk",
+    "run_bulk_sync",
+]

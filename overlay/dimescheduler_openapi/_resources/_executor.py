@@ -1,0 +1,58 @@
+"""What a resource needs from its client: something that executes a `Call`, sync or async."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar
+
+from .._call import Call
+from ._endpoint import Endpoint
+
+if TYPE_CHECKING:
+    import httpx
+
+T = TypeVar("T")
+
+Timeout: TypeAlias = "float | httpx.Timeout | None"
+
+
+class SyncExecutor(Protocol):
+    def execute(self, call: Call[T], *, timeout: Timeout = None) -> T: ...
+
+
+class AsyncExecutor(Protocol):
+    async def execute(self, call: Call[T], *, timeout: Timeout = None) -> T: ...
+
+
+class SyncResource:
+    """Base of the sync resources: runs a built Call on the client."""
+
+    __slots__ = ("_executor",)
+    _EXTRA: ClassVar[Mapping[str, Endpoint]] = {}
+
+    def __init__(self, executor: SyncExecutor) -> None:
+        self._executor = executor
+
+    def _endpoints(self) -> dict[str, Endpoint]:
+        """Method name -> the operation it sends (read by `declared_operations`)."""
+        return dict(self._EXTRA)
+
+    def _run(self, call: Call[T], timeout: Timeout) -> T:
+        return self._executor.execute(call, timeout=timeout)
+
+
+class AsyncResource:
+    """Base of the async resources: awaits a built Call on the async client."""
+
+    __slots__ = ("_executor",)
+    _EXTRA: ClassVar[Mapping[str, Endpoint]] = {}
+
+    def __init__(self, executor: AsyncExecutor) -> None:
+        self._executor = executor
+
+    def _endpoints(self) -> dict[str, Endpoint]:
+        """Method name -> the operation it sends (read by `declared_operations`)."""
+        return dict(self._EXTRA)
+
+    async def _run(self, call: Call[T], timeout: Timeout) -> T:
+        return await self._executor.execute(call, timeout=timeout)

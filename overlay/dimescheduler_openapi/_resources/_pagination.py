@@ -1,0 +1,71 @@
+"""Walking a paged list lazily: one request per page, fetched only when the previous page is used up."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Generic, TypeVar
+
+from .._call import Call
+from .._errors import APIError, InvalidRequestError
+
+P = TypeVar("P")
+I = TypeVar("I")  # noqa: E741
+
+
+class Paging(Generic[P, I]):
+    """Which page to ask for next and when to stop.
+
+    Stops after an empty page, a page shorter than `size`, or once `total` items were seen (when the
+    page reports one). A full page identical to the one before means the server ignores the page number;
+    that raises instead of looping forever.
+    """
+
+    def __init__(
+        self,
+        page_call: Callable[[int], Call[P]],
+        items: Callable[[P], list[I]],
+        *,
+        first_page: int,
+        size: int,
+        size_name: str,
+        total: Callable[[P], int | None] | None = None,
+    ) -> None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise InvalidRequestError(f"{size_name} must be a positive integer, got {size!r}")
+        if isinstance(first_page, bool) or not isinstance(first_page, int):
+            raise InvalidRequestError(f"first_page must be an integer, got {type(first_page).__name__}")
+        self._page_call = page_call
+        self._items = items
+        self._total = total
+        self._size = size
+        self._page = first_page
+        self._seen = 0
+        self._previous: list[I] | None = None
+        self._done = False
+
+    def next_call(self) -> Call[P] | None:
+        return None if self._done else self._page_call(self._page)
+
+    def take(self, page: P) -> list[I]:
+        items = self._items(page)
+        if items and items == self._previous:
+            raise APIError(
+                f"page {self._page} repeated the previous page: the server ignores the page number"
+            )
+        self._previous = items
+        self._seen += len(items)
+        total = self._total(page) if self._total else None
+        self._done = len(items) < self._size or (total is not None and self._seen >= total)
+        self._page += 1
+        return items
+
+
+def iterate(run: Callable[[Call[P]], P], paging: Paging[P, I]) -> Iterator[I]:
+    while (call := paging.next_call()) is not None:
+        yield from paging.take(run(call))
+
+
+async def aiterate(run: Callable[[Call[P]], Awaitable[P]], paging: Paging[P, I]) -> AsyncIterator[I]:
+    while (call := paging.next_call()) is not None:
+        for item in paging.take(await run(call)):
+            yield item
