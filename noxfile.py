@@ -43,3 +43,21 @@ def tests(session: nox.Session) -> None:
         "import sys; sys.path.insert(0, 'scripts'); from specpipe.node import ensure_node_tools; ensure_node_tools()",
     )
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def drift(session: nox.Session) -> None:
+    """Rate the drift between the live vendor document and openapi/ for clients (reports in build/drift/).
+
+    Fails on breaking drift or when the live document cannot be checked; `-- --fail-on any|never`, `-- --url URL`.
+    Writes nothing under openapi/ or generated/.
+    """
+    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.run("python", "scripts/drift.py", *session.posargs)
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """Validate and lint openapi/dimescheduler.json, check its conventions, write openapi/dimescheduler.yaml."""
+    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.run("python", "scripts/spec.py", *session.posargs)

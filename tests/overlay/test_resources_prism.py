@@ -24,12 +24,10 @@ from dimescheduler_raw import models
 from prism import prism_url  # noqa: F401  (session fixture)
 from spec_samples import (
     assert_typed_answer,
-    is_mutation,
     minimal,
     ref_name,
     request_schema,
     resolve,
-    response_schema,
     sample_body,
     spec,
 )
