@@ -26,11 +26,21 @@ def generate(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on the overlay, the scripts and the noxfile."""
-    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["test"], "mypy==2.4.1", "types-PyYAML")
+    session.install(
+        *RUNTIME, *EXTRAS["generate"], *EXTRAS["test"], "mypy==2.4.1", "types-PyYAML==6.0.12.20261113"
+    )
     session.install("-e", ".", "--no-deps")
     session.run("ruff", "check", "overlay", "scripts", "tests", "noxfile.py")
     session.run("ruff", "format", "--check", "overlay", "scripts", "tests", "noxfile.py")
-    session.run("mypy", "overlay/dimescheduler_openapi", "scripts/specpipe", "scripts/generate.py")
+    session.run(
+        "mypy",
+        "overlay/dimescheduler_openapi",
+        "scripts/specpipe",
+        "scripts/generate.py",
+        "scripts/build_pinned_spec.py",
+        "scripts/build_import_table.py",
+        "scripts/examples/quickstart.py",
+    )
 
 
 @nox.session

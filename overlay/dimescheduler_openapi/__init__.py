@@ -37,6 +37,18 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._client import AsyncDimeSchedulerClient, DimeSchedulerClient
+    from ._imports import (
+        BulkImportError,
+        BulkReport,
+        ChunkOutcome,
+        ImportRequest,
+        build_import,
+        chunked,
+        import_request,
+        procedures,
+        run_bulk,
+        run_bulk_sync,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -46,11 +58,15 @@ __all__ = [
     "AsyncDimeSchedulerClient",
     "AuthenticationError",
     "BadRequestError",
+    "BulkImportError",
+    "BulkReport",
+    "ChunkOutcome",
     "ConfigurationError",
     "ConflictError",
     "DimeSchedulerClient",
     "DimeSchedulerError",
     "Environment",
+    "ImportRequest",
     "InternalServerError",
     "InvalidRequestError",
     "MutationFailedError",
@@ -61,11 +77,27 @@ __all__ = [
     "RetryConfig",
     "UnprocessableEntityError",
     "__version__",
+    "build_import",
+    "chunked",
+    "import_request",
+    "procedures",
+    "run_bulk",
+    "run_bulk_sync",
 ]
 
 _LAZY = {
     "DimeSchedulerClient": "._client",
     "AsyncDimeSchedulerClient": "._client",
+    "BulkImportError": "._imports",
+    "BulkReport": "._imports",
+    "ChunkOutcome": "._imports",
+    "ImportRequest": "._imports",
+    "build_import": "._imports",
+    "chunked": "._imports",
+    "import_request": "._imports",
+    "procedures": "._imports",
+    "run_bulk": "._imports",
+    "run_bulk_sync": "._imports",
 }
 
 
