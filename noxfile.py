@@ -71,3 +71,14 @@ def spec(session: nox.Session) -> None:
     """Validate and lint openapi/dimescheduler.json, check its conventions, write openapi/dimescheduler.yaml."""
     session.install(*RUNTIME, *EXTRAS["generate"])
     session.run("python", "scripts/spec.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: per-call overhead, decode/encode, cold import, bulk import, regeneration.
+
+    Prints a table (goal vs measured, PASS/MISS per row) and writes build/bench/bench.json; always exits 0
+    on MISS (it reports, it does not gate). `-- --rounds N`, `-- --only decode,calls,startup,bulk,regenerate`.
+    """
+    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["bench"])
+    session.run("python", "scripts/bench/run.py", *session.posargs)

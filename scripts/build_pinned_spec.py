@@ -263,7 +263,11 @@ def build_components(schemas: Json, read_entities: set[str]) -> tuple[Json, dict
 
         delete_fields = [f for f in fields if f.get("import_on") != ["append"]]
         delete_required = required_for(fields, "delete")
-        if delete_fields and (len(delete_fields) != len(fields) or delete_required != create_required):
+        if (
+            "DELETE" in entity.get("methods", {})
+            and delete_fields
+            and (len(delete_fields) != len(fields) or delete_required != create_required)
+        ):
             delete_name = f"{name}Delete"
             components[delete_name] = object_schema(
                 delete_fields,

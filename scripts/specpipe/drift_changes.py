@@ -1,0 +1,169 @@
+"""The one model every drift finding is brought into: `Change` (class, severity, location, message, source).
+
+Locations are JSON pointers (``#/components/schemas/Job/properties/jobNo``) into the document the changed
+thing lives in: the pinned document for something removed, the live document otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+Severity = Literal["breaking", "non-breaking"]
+Origin = Literal["redocly", "pipeline"]
+
+BREAKING: Final = "breaking"
+NON_BREAKING: Final = "non-breaking"
+
+# Last pointer segments naming the keyword that changed rather than the thing it belongs to: two findings
+# about the same thing, one pointing at `.../n` and one at `.../n/format`, are the same finding.
+_KEYWORD_SEGMENTS = frozenset(
+    {"type", "format", "enum", "required", "nullable", "url", "name", "in", "operationId", "key"}
+)
+
+# Keywords whose children are names or list indexes, never keywords: ``properties/type`` is a property.
+_NAME_CONTAINERS = frozenset(
+    {
+        "paths", "properties", "patternProperties", "schemas", "securitySchemes", "headers", "content",
+        "responses", "parameters", "requestBodies", "examples", "links", "callbacks", "$defs", "definitions",
+        "dependentSchemas", "allOf", "anyOf", "oneOf", "prefixItems", "servers", "security", "enum",
+        "required", "tags", "variables", "encoding", "mapping", "scopes", "webhooks",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the pinned and the live document, rated for a client of the API."""
+
+    cls: str
+    severity: Severity
+    location: str
+    message: str
+    source: Origin
+    # Pointers a finding also accounts for (a rename covers the removed and the added name).
+    covers: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def breaking(self) -> bool:
+        return self.severity == BREAKING
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "class": self.cls,
+            "severity": self.severity,
+            "location": self.location,
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+def pointer(*segments: str | int) -> str:
+    """``pointer("paths", "/job", "get")`` -> ``#/paths/~1job/get`` (RFC 6901 escaping)."""
+    escaped = (str(segment).replace("~", "~0").replace("/", "~1") for segment in segments)
+    return "#/" + "/".join(escaped) if segments else "#"
+
+
+def child(location: str, *segments: str | int) -> str:
+    """``child("#/paths/~1job", "get")`` -> ``#/paths/~1job/get``."""
+    base = location.rstrip("/")
+    tail = pointer(*segments)[1:] if segments else ""
+    return base + tail
+
+
+MISSING: Final = object()
+
+
+def resolve(document: Any, location: str) -> Any:
+    """The value a ``#/...`` pointer names in ``document``, or ``MISSING``."""
+    node: Any = document
+    if location in ("#", "#/"):
+        return node
+    for raw in location.removeprefix("#/").split("/"):
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return MISSING
+    return node
+
+
+def subject(location: str) -> str:
+    """The thing a location is about: ``.../properties/n/format`` -> ``.../properties/n``, while
+    ``.../properties/format`` (a property named "format") stays as it is."""
+    segments = location.removeprefix("#/").split("/")
+    names_next = False
+    keyword = False
+    for segment in segments:
+        keyword = not names_next
+        names_next = keyword and segment in _NAME_CONTAINERS
+    head, _, last = location.rpartition("/")
+    return head if keyword and head and last in _KEYWORD_SEGMENTS else location
+
+
+def is_within(inner: str, outer: str) -> bool:
+    """True when ``inner`` is ``outer`` or lies below it (whole segments only)."""
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")
+
+
+def merge(redocly: Iterable[Change], own: Iterable[Change]) -> list[Change]:
+    """One list without duplicates.
+
+    An own finding is the same as a redocly one when both have the same class and one's subject lies
+    within the other's (redocly says "all headers of response 200 were removed" where the pipeline names
+    the header). Such a pair is kept once: source ``redocly``, the worse severity, and the pipeline's
+    message when it is the one finding about exactly that thing (it names the owning schema or
+    operation, redocly's often does not; redocly's rename and "became" messages say more and stay).
+    Own findings that a redocly rename accounts for are dropped; everything else is kept.
+    """
+    kept: list[Change] = list(redocly)
+    covered = {subject(location) for change in kept for location in change.covers}
+    matches: dict[int, list[Change]] = {}
+    extra: list[Change] = []
+    for change in own:
+        index = next((i for i, found in enumerate(kept) if _same(found, change)), None)
+        if index is not None:
+            matches.setdefault(index, []).append(change)
+        elif subject(change.location) not in covered:
+            extra.append(change)
+    for index, mine in matches.items():
+        found = kept[index]
+        severity: Severity = BREAKING if found.breaking or any(c.breaking for c in mine) else NON_BREAKING
+        message = found.message
+        if len(mine) == 1 and not found.covers and subject(mine[0].location) == subject(found.location):
+            message = mine[0].message
+        kept[index] = Change(found.cls, severity, found.location, message, found.source, found.covers)
+    return sort_changes(_unique([*kept, *extra]))
+
+
+def _same(a: Change, b: Change) -> bool:
+    if a.cls != b.cls:
+        return False
+    first, second = subject(a.location), subject(b.location)
+    return is_within(first, second) or is_within(second, first)
+
+
+def _unique(changes: Iterable[Change]) -> list[Change]:
+    """Drop exact repeats (same class, location and message), keeping the first."""
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Change] = []
+    for change in changes:
+        key = (change.cls, change.location, change.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(change)
+    return out
+
+
+def sort_changes(changes: Iterable[Change]) -> list[Change]:
+    """Breaking first, then by location and class, so reports are stable."""
+    return sorted(changes, key=lambda c: (not c.breaking, c.location, c.cls, c.message))
+
+
+def worst(severities: Sequence[Severity]) -> Severity | None:
+    if not severities:
+        return None
+    return BREAKING if BREAKING in severities else NON_BREAKING

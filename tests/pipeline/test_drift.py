@@ -1,0 +1,319 @@
+"""End-to-end runs of `nox -s drift` (specpipe.drift.main, in-process) against local servers.
+
+The pinned side is a small document in a temporary folder, with a client generated from it once for the
+module; the live side is served on 127.0.0.1. The real openapi/ and generated/ are only hashed, to show
+that a run never writes to them.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from drift_docs import Doc, base, op, schema
+from servers import Route, serve, unused_port
+from specpipe import drift
+from specpipe.drift import Options, exit_code, main
+from specpipe.drift_changes import BREAKING, NON_BREAKING, Change, pointer
+from specpipe.drift_overlay import declared_overlay_operations
+from specpipe.drift_redocly import RedoclyError
+from specpipe.drift_report import DriftReport
+from specpipe.errors import GenerationError
+from specpipe.generate import dump_json, finish_package, run_generator
+from specpipe.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.node
+
+
+@dataclass(frozen=True)
+class Pinned:
+    document: Doc
+    path: Path
+    generated: Path
+    probe: str  # an overlay accessor whose operation the pinned document has
+
+
+def overlay_probe() -> tuple[str, str]:
+    """An overlay GET accessor on a path without placeholders: (accessor, path)."""
+    for operation in declared_overlay_operations([REPO / "overlay", REPO / "generated"]):
+        if operation.method == "GET" and "{" not in operation.path and operation.path != "/job":
+            return operation.accessor, operation.path
+    raise AssertionError("the overlay declares no GET operation on a plain path")
+
+
+@pytest.fixture(scope="module")
+def pinned(tmp_path_factory: pytest.TempPathFactory) -> Pinned:
+    accessor, path = overlay_probe()
+    document = base()
+    document["paths"][path] = {
+        "get": {
+            "operationId": "probeGet",
+            "tags": ["Probe"],
+            "summary": "Probe",
+            "responses": {"200": {"description": "ok"}},
+        }
+    }
+    normalized, _ = normalize(document)
+    root = tmp_path_factory.mktemp("pinned")
+    (root / "openapi").mkdir()
+    pinned_path = root / "openapi" / "dimescheduler.json"
+    pinned_path.write_text(dump_json(normalized), encoding="utf-8")
+    workdir = root / "generated"
+    workdir.mkdir()
+    package = run_generator(dump_json(normalized), workdir)
+    finish_package(package)
+    return Pinned(normalized, pinned_path, package, accessor)
+
+
+def digest(*roots: Path) -> dict[str, str]:
+    out = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def run(pinned: Pinned, out: Path, *args: str) -> tuple[int, dict[str, Any], str]:
+    code = main(
+        [
+            "--pinned",
+            str(pinned.path),
+            "--generated",
+            str(pinned.generated),
+            "--out",
+            str(out),
+            "--timeout",
+            "5",
+            *args,
+        ]
+    )
+    report = json.loads((out / "drift-report.json").read_text(encoding="utf-8"))
+    markdown = (out / "drift-report.md").read_text(encoding="utf-8")
+    return code, report, markdown
+
+
+@pytest.fixture
+def live() -> Iterator[Any]:
+    with serve() as server:
+        yield server
+
+
+def classes(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(c["class"], c["severity"]) for c in report["changes"]]
+
+
+def test_identical_document_found_through_a_docs_page_is_no_drift(
+    pinned: Pinned, live: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live.routes["/docs"] = Route.html('<html><body><redoc spec-url="/v1/openapi.json"></redoc></body></html>')
+    live.routes["/v1/openapi.json"] = Route.json(pinned.document)
+    monkeypatch.setenv(
+        "DIMESCHEDULER_DOCS_URL", live.url("/docs")
+    )  # no --url: found as `nox -s generate` does
+    code, report, markdown = run(pinned, tmp_path)
+    assert code == 0
+    assert report["status"] == "none"
+    assert report["schema_version"] == 1 and report["error"] is None
+    assert report["live"]["source"] == live.url("/v1/openapi.json")
+    assert report["live"]["sha256"] == report["pinned"]["sha256"]
+    assert report["changes"] == report["python_api"] == report["overlay"] == []
+    assert report["summary"] == {"breaking": 0, "non_breaking": 0}
+    assert "no drift" in markdown
+    assert live.hits("/docs") == 1 and live.hits("/v1/openapi.json") == 1
+
+
+def additive(document: Doc) -> Doc:
+    live = copy.deepcopy(document)
+    live["paths"]["/site"] = {
+        "get": {
+            "operationId": "siteGetSite",
+            "tags": ["Site"],
+            "summary": "Sites",
+            "responses": {"200": {"description": "ok"}},
+        }
+    }
+    schema(live, "JobListItem")["properties"]["notes"] = {"type": "string", "description": "Free text."}
+    return live
+
+
+def test_additive_drift_passes_by_default_and_fails_with_fail_on_any(
+    pinned: Pinned, live: Any, tmp_path: Path
+) -> None:
+    live.routes["/openapi.json"] = Route.json(additive(pinned.document))
+    code, report, markdown = run(pinned, tmp_path / "default", "--url", live.url("/openapi.json"))
+    assert code == 0
+    assert report["status"] == "non-breaking"
+    assert sorted(classes(report)) == [("path-added", NON_BREAKING), ("property-added", NON_BREAKING)]
+    assert report["live"]["sha256"] != report["pinned"]["sha256"]
+    api = {(c["kind"], c["severity"], c["object"]) for c in report["python_api"]}
+    assert api == {
+        ("added", NON_BREAKING, "dimescheduler_raw.api.site"),
+        ("added", NON_BREAKING, "dimescheduler_raw.models.job_list_item.JobListItem.notes"),
+    }
+    assert report["overlay"] == []
+    assert "non-breaking drift" in markdown and "`#/paths/~1site`" in markdown
+
+    code, report, _ = run(pinned, tmp_path / "any", "--url", live.url("/openapi.json"), "--fail-on", "any")
+    assert code == 1 and report["status"] == "non-breaking"
+
+
+def test_breaking_drift_fails_and_names_every_impact(
+    pinned: Pinned,
+    live: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = copy.deepcopy(pinned.document)
+    probe_path = next(
+        p for p, item in document["paths"].items() if item.get("get", {}).get("operationId") == "probeGet"
+    )
+    del document["paths"][probe_path]
+    schema(document, "JobListItem")["properties"]["jobNo"]["type"] = "integer"
+    live.routes["/openapi.json"] = Route.json(document)
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    before = digest(REPO / "openapi", REPO / "generated", pinned.path.parent, pinned.generated)
+
+    code, report, markdown = run(pinned, tmp_path / "out", "--url", live.url("/openapi.json"))
+
+    assert digest(REPO / "openapi", REPO / "generated", pinned.path.parent, pinned.generated) == before
+    assert code == 1
+    assert report["status"] == "breaking"
+    found = {(c["class"], c["severity"], c["source"], c["location"]) for c in report["changes"]}
+    assert found == {
+        ("path-removed", BREAKING, "redocly", pointer("paths", probe_path)),
+        ("type-changed", BREAKING, "redocly", "#/components/schemas/JobListItem/properties/jobNo/type"),
+    }
+    api = {(c["kind"], c["object"]) for c in report["python_api"] if c["severity"] == BREAKING}
+    assert ("removed", "dimescheduler_raw.api.probe") in api
+    assert ("changed", "dimescheduler_raw.models.job_list_item.JobListItem.job_no") in api
+    assert [(c["accessor"], c["operation"]) for c in report["overlay"]] == [
+        (pinned.probe, f"GET {probe_path}")
+    ]
+    everything = [*report["changes"], *report["python_api"], *report["overlay"]]
+    assert report["summary"]["breaking"] == sum(1 for c in everything if c["severity"] == BREAKING)
+    assert "BREAKING drift" in markdown and pinned.probe in markdown
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + markdown + "\n"
+    err = capsys.readouterr().err
+    assert "error: breaking drift fails --fail-on breaking" in err
+
+    code, report, _ = run(
+        pinned, tmp_path / "never", "--url", live.url("/openapi.json"), "--fail-on", "never"
+    )
+    assert code == 0 and report["status"] == "breaking"
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        (None, "Connection refused"),
+        (Route.text('{"openapi": "3.1.0", "info": {', content_type="application/json"), "is not valid JSON"),
+        (Route.html("<html><body>Maintenance</body></html>"), "No OpenAPI document link found"),
+        (Route.json({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}), "has no 'paths' object"),
+    ],
+    ids=["unreachable", "garbage", "html-without-document", "truncated-document"],
+)
+def test_unavailable_live_document_fails_whatever_fail_on_says(
+    pinned: Pinned,
+    live: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    route: Route | None,
+    expected: str,
+) -> None:
+    if route is None:
+        url = f"http://127.0.0.1:{unused_port()}/openapi.json"
+    else:
+        live.routes["/openapi.json"] = route
+        url = live.url("/openapi.json")
+    code, report, markdown = run(pinned, tmp_path, "--url", url, "--fail-on", "never")
+    assert code == 1
+    assert report["status"] == "unavailable"
+    assert expected in report["error"] and "\n" not in report["error"]
+    assert report["live"]["source"] == url and report["live"]["sha256"] is None and report["changes"] == []
+    assert report["pinned"]["sha256"] == hashlib.sha256(pinned.path.read_bytes()).hexdigest()
+    assert "UNAVAILABLE" in markdown and expected in markdown
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and expected in errors[0]
+
+
+def test_secrets_in_the_url_stay_out_of_the_report(pinned: Pinned, live: Any, tmp_path: Path) -> None:
+    live.routes["/openapi.json"] = Route.json(pinned.document)
+    url = live.url("/openapi.json").replace("http://", "http://user:hunter2@") + "?api_key=s3cr3t"
+    code, report, markdown = run(pinned, tmp_path, "--url", url)
+    assert code == 0
+    text = json.dumps(report) + markdown
+    assert "hunter2" not in text and "s3cr3t" not in text and "***" in report["live"]["source"]
+
+
+def test_missing_pinned_document_is_unavailable(pinned: Pinned, tmp_path: Path) -> None:
+    code = main(["--pinned", str(tmp_path / "nope.json"), "--out", str(tmp_path), "--url", str(pinned.path)])
+    report = json.loads((tmp_path / "drift-report.json").read_text(encoding="utf-8"))
+    assert code == 1 and report["status"] == "unavailable"
+    assert report["error"].startswith("cannot read the pinned document")
+
+
+# --- pieces that need no regeneration ------------------------------------------------------------
+
+
+def test_without_redocly_the_pipelines_check_still_runs_and_says_so(
+    pinned: Pinned, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(base: Path, live: Path) -> list[Change]:
+        raise RedoclyError("cannot run redocly (No such file or directory): is Node.js installed?")
+
+    monkeypatch.setattr(drift, "redocly_diff", unavailable)
+    new = copy.deepcopy(pinned.document)
+    op(new, "/job", "get")["parameters"] = []
+    notes: list[str] = []
+    found = drift._document_changes(pinned.path, tmp_path / "unused.json", pinned.document, new, notes)
+    assert [(c.cls, c.source) for c in found] == [("parameter-removed", "pipeline")]
+    assert notes == [
+        "redocly diff did not run, only the pipeline's own comparison was made: "
+        "cannot run redocly (No such file or directory): is Node.js installed?"
+    ]
+
+
+def test_a_live_document_that_cannot_generate_is_breaking(
+    pinned: Pinned, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(text: str, workdir: Path) -> Path:
+        raise GenerationError("openapi-python-client failed: WARNING parsing GET /job within job.")
+
+    monkeypatch.setattr(drift, "run_generator", fails)
+    report = DriftReport(pinned_path="p")
+    options = Options(None, pinned.path, pinned.generated, REPO / "overlay", tmp_path, "breaking", 5.0)
+    drift._python_api(options, "{}", tmp_path, report)
+    assert [(c.cls, c.severity, c.location) for c in report.changes] == [("generation-failed", BREAKING, "#")]
+    assert report.status == "breaking"
+
+
+@pytest.mark.parametrize(
+    ("status_changes", "fail_on", "expected"),
+    [
+        ([], "breaking", 0),
+        ([], "any", 0),
+        ([NON_BREAKING], "breaking", 0),
+        ([NON_BREAKING], "any", 1),
+        ([NON_BREAKING], "never", 0),
+        ([BREAKING, NON_BREAKING], "breaking", 1),
+        ([BREAKING], "never", 0),
+    ],
+)
+def test_fail_on_threshold(status_changes: list[str], fail_on: str, expected: int) -> None:
+    report = DriftReport(pinned_path="p")
+    report.changes = [Change("x", s, "#", "m", "pipeline") for s in status_changes]  # type: ignore[arg-type]
+    assert exit_code(report, fail_on) == expected
+    report.error = "gone"
+    assert exit_code(report, fail_on) == 1
