@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from .connector import Connector
     from .connector_api_type import ConnectorApiType
     from .connector_auth_type import ConnectorAuthType
-    from .connector_delete import ConnectorDelete
     from .connector_type import ConnectorType
     from .container import Container
     from .container_delete import ContainerDelete
@@ -197,7 +196,6 @@ __all__ = (
     "Connector",
     "ConnectorApiType",
     "ConnectorAuthType",
-    "ConnectorDelete",
     "ConnectorType",
     "Container",
     "ContainerDelete",
@@ -339,7 +337,6 @@ _MODULE_OF = {
     "Connector": "connector",
     "ConnectorApiType": "connector_api_type",
     "ConnectorAuthType": "connector_auth_type",
-    "ConnectorDelete": "connector_delete",
     "ConnectorType": "connector_type",
     "Container": "container",
     "ContainerDelete": "container_delete",
