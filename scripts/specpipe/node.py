@@ -10,6 +10,9 @@ from .errors import PipelineError
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = SCRIPTS_DIR / "node_modules"
+# npm has been seen to stall on a registry fetch for good; a bounded attempt that is retried beats a hang.
+NPM_ATTEMPTS = 3
+NPM_ATTEMPT_SECONDS = 600
 
 
 def ensure_node_tools() -> Path:
@@ -19,16 +22,35 @@ def ensure_node_tools() -> Path:
         npm = shutil.which("npm")
         if npm is None:
             raise PipelineError("npm not found: install Node.js 20+ to use the pinned Node tools")
-        proc = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=SCRIPTS_DIR,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise PipelineError(f"npm ci in scripts/ failed: {last}")
+        command = [
+            npm,
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--prefer-offline",
+            "--fetch-timeout=60000",
+            "--loglevel=error",
+        ]
+        problem = "no attempt made"
+        for _ in range(NPM_ATTEMPTS):
+            try:
+                proc = subprocess.run(
+                    command,
+                    cwd=SCRIPTS_DIR,
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=NPM_ATTEMPT_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                problem = f"no answer within {NPM_ATTEMPT_SECONDS} s"
+                continue
+            if proc.returncode == 0:
+                break
+            problem = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        else:
+            raise PipelineError(f"npm ci in scripts/ failed {NPM_ATTEMPTS} times: {problem}")
     return bin_dir
 
 
