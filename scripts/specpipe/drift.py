@@ -93,7 +93,7 @@ from .drift_python_api import compare_api, read_api
 from .drift_redocly import located, redocly_diff
 from .drift_report import DriftReport, render_json, render_markdown
 from .errors import PipelineError, SpecError
-from .fetch import DEFAULT_DOCS_URL, _display
+from .fetch import DEFAULT_DOCS_URL, display_url
 from .generate import (
     NORMALIZED,
     PACKAGE,
@@ -125,7 +125,9 @@ def check(options: Options) -> DriftReport:
     """Run every check; failures to get the live document end up in ``report.error``, not as exceptions."""
     report = DriftReport(pinned_path=_shown_path(options.pinned))
     # the same choice resolve_source makes; shown in the report even when the fetch fails
-    report.live_source = _display(options.url or os.environ.get("DIMESCHEDULER_DOCS_URL") or DEFAULT_DOCS_URL)
+    report.live_source = display_url(
+        options.url or os.environ.get("DIMESCHEDULER_DOCS_URL") or DEFAULT_DOCS_URL
+    )
     try:
         pinned_bytes = options.pinned.read_bytes()
         report.pinned_sha256 = hashlib.sha256(pinned_bytes).hexdigest()
@@ -137,7 +139,7 @@ def check(options: Options) -> DriftReport:
             timeout=options.timeout,
             openapi_dir=options.pinned.parent,
         )
-        report.live_source = _display(source.url or source.label)
+        report.live_source = display_url(source.url or source.label)
         report.live_via = source.via
         prepared = prepare(source)
     except OSError as exc:

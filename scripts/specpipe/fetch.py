@@ -58,7 +58,7 @@ class Fetched:
     via: str
 
     def __repr__(self) -> str:
-        return f"Fetched(url={_display(self.url)!r}, via={self.via!r}, bytes={len(self.content)})"
+        return f"Fetched(url={display_url(self.url)!r}, via={self.via!r}, bytes={len(self.content)})"
 
 
 def fetch_document(
@@ -87,7 +87,7 @@ def fetch_document(
     if scheme == "file":
         return _read_file(_file_url_path(source), max_bytes)
     if scheme:
-        shown = _display(source)
+        shown = display_url(source)
         raise FetchError(f"Unsupported URL scheme {scheme!r} in {shown}: use http(s), file or a path")
     return _read_file(Path(source).expanduser(), max_bytes)
 
@@ -156,7 +156,7 @@ class _Getter:
                     body=body,
                 )
         except httpx.InvalidURL as exc:
-            raise FetchError(f"Invalid URL {_display(url)}{context}: {exc}") from None
+            raise FetchError(f"Invalid URL {display_url(url)}{context}: {exc}") from None
         except httpx.HTTPError as exc:
             raise FetchError(self._describe(exc, url) + context) from None
 
@@ -164,13 +164,13 @@ class _Getter:
         response = self.get(url, context)
         if not response.ok:
             raise FetchError(
-                f"HTTP {response.status} {response.reason} from {_display(response.url)}{context}".rstrip()
+                f"HTTP {response.status} {response.reason} from {display_url(response.url)}{context}".rstrip()
             )
         return response
 
     def _read_body(self, response: httpx.Response, url: str, context: str) -> bytes:
         limit = _format_size(self._max_bytes)
-        too_big = f"Response from {_display(url)}{context} is larger than the {limit} limit"
+        too_big = f"Response from {display_url(url)}{context} is larger than the {limit} limit"
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise FetchError(too_big)
@@ -186,7 +186,7 @@ class _Getter:
             raw_url = str(exc.request.url)
         except RuntimeError:  # the error was raised before a request existed
             raw_url = requested
-        url = _display(raw_url)
+        url = display_url(raw_url)
         seconds = f"{self._timeout:g} s"
         if isinstance(exc, httpx.ConnectTimeout):
             return f"Connect timeout after {seconds} connecting to {url}"
@@ -195,7 +195,7 @@ class _Getter:
         if isinstance(exc, httpx.TimeoutException):
             return f"Timeout after {seconds} talking to {url}"
         if isinstance(exc, httpx.TooManyRedirects):
-            return f"More than {MAX_REDIRECTS} redirects starting from {_display(requested)}"
+            return f"More than {MAX_REDIRECTS} redirects starting from {display_url(requested)}"
         if isinstance(exc, httpx.UnsupportedProtocol):
             return f"Unsupported URL {url}: {exc}"
         if isinstance(exc, httpx.ConnectError):
@@ -230,20 +230,20 @@ def _fetch_url(getter: _Getter, url: str) -> Fetched:
         return Fetched(url=page.url, content=page.body, via="direct")
     if kind is not _Kind.HTML:
         raise FetchError(
-            f"{_display(page.url)} answered with {_describe_body(kind, page.content_type)}, "
+            f"{display_url(page.url)} answered with {_describe_body(kind, page.content_type)}, "
             "neither an OpenAPI document nor an HTML docs page"
         )
 
     link = _discover(page, getter)
     if link is not None:
         target, via = link
-        context = f" (linked from {_display(page.url)})"
+        context = f" (linked from {display_url(page.url)})"
         document = getter.get_ok(target, context)
         doc_kind = _classify(document.body, document.content_type)
         if doc_kind in (_Kind.DOCUMENT, _Kind.UNPARSEABLE_DATA):
             return Fetched(url=document.url, content=document.body, via=via)
         raise FetchError(
-            f"{_display(document.url)}{context} answered with "
+            f"{display_url(document.url)}{context} answered with "
             f"{_describe_body(doc_kind, document.content_type)}, not an OpenAPI document"
         )
 
@@ -253,9 +253,9 @@ def _fetch_url(getter: _Getter, url: str) -> Fetched:
             candidate = getter.get(urljoin(base, path.lstrip("/")))
             if candidate.ok and _classify(candidate.body, candidate.content_type) is _Kind.DOCUMENT:
                 return Fetched(url=candidate.url, content=candidate.body, via="well-known")
-    where = " and ".join(_display(base) for base in bases)
+    where = " and ".join(display_url(base) for base in bases)
     raise FetchError(
-        f"No OpenAPI document link found on HTML page {_display(page.url)}, and none of the "
+        f"No OpenAPI document link found on HTML page {display_url(page.url)}, and none of the "
         f"{len(WELL_KNOWN_PATHS)} well-known paths under {where} answered with a document"
     )
 
@@ -469,7 +469,7 @@ def _decode(body: bytes, content_type: str) -> str:
 _SECRET_PARAM = re.compile(r"key|token|secret|passw|pwd|auth|sig|code", re.IGNORECASE)
 
 
-def _display(url: str) -> str:
+def display_url(url: str) -> str:
     """The URL for messages and reprs: password and secret-looking query values replaced by ***."""
     try:
         parts = urlsplit(url)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FetchError, GenerationError, PipelineError, SpecError
-from .fetch import DEFAULT_DOCS_URL, fetch_document
+from .fetch import DEFAULT_DOCS_URL, display_url, fetch_document
 from .loader import ensure_openapi3, parse_document
 from .normalize import FixUp, normalize, summarize
 from .yaml_twin import yaml_twin
@@ -98,7 +98,9 @@ def resolve_source(
         return Source(
             label=f"pinned {pinned.name} (fetch failed)", content=read_pinned(pinned), fetched=False
         )
-    return Source(label=fetched.url, content=fetched.content, fetched=True, url=fetched.url, via=fetched.via)
+    # Only the masked URL is printed or pinned: a docs URL may carry a key in its query string.
+    shown = display_url(fetched.url)
+    return Source(label=shown, content=fetched.content, fetched=True, url=shown, via=fetched.via)
 
 
 def read_pinned(path: Path) -> bytes:

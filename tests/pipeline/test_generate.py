@@ -260,3 +260,16 @@ def test_swagger2_is_converted_and_generated(project: Path, capsys: pytest.Captu
     normalized = json.loads((project / "openapi" / "dimescheduler.json").read_text())
     assert upstream["swagger"] == "2.0"
     assert normalized["openapi"].startswith("3.0")
+
+
+def test_secrets_in_the_docs_url_are_neither_printed_nor_pinned(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve({"/openapi.json": Route.json(pinned_with_extra_operation())}) as server:
+        url = server.url("/openapi.json").replace("http://", "http://user:hunter2@") + "?api_key=s3cr3t-key"
+        assert run(project, "--url", url, "--strict") == 0
+    captured = capsys.readouterr()
+    meta = (project / "openapi" / "upstream.meta.json").read_text()
+    for secret in ("hunter2", "s3cr3t-key"):
+        assert secret not in captured.out + captured.err + meta
+    assert "/openapi.json" in json.loads(meta)["source"]
