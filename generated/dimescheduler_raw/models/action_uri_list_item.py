@@ -79,30 +79,30 @@ class ActionUriListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.source_app,
-                _fd_obj.source_type,
-                uri_type,
-                _fd_obj.uri,
-                _fd_obj.description,
-                _fd_obj.default,
-                request_type,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 7
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            uri_type = _fd_get("uriType", UNSET)
-            _fd_obj.uri = _fd_get("uri", UNSET)
-            _fd_obj.description = _fd_get("description", UNSET)
-            _fd_obj.default = _fd_get("default", UNSET)
-            request_type = _fd_get("requestType", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.source_app,
+            _fd_obj.source_type,
+            uri_type,
+            _fd_obj.uri,
+            _fd_obj.description,
+            _fd_obj.default,
+            request_type,
+        ) = _fd_values
 
         if uri_type is not UNSET:
             try:
@@ -144,5 +144,7 @@ class ActionUriListItem:
 _FD_FIELD_KEYS = ("sourceApp", "sourceType", "uriType", "uri", "description", "default", "requestType")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _FD_UriType_BY_VALUE = UriType._value2member_map_
 _FD_HttpRequestType_BY_VALUE = HttpRequestType._value2member_map_

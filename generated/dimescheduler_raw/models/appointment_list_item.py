@@ -221,74 +221,52 @@ class AppointmentListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.appointment_no,
-                _fd_obj.appointment_id,
-                appointment_guid,
-                _fd_obj.source_app,
-                _fd_obj.source_type,
-                _fd_obj.job_no,
-                _fd_obj.task_no,
-                _fd_obj.resource_no,
-                _fd_obj.subject,
-                _fd_obj.body,
-                start,
-                end,
-                _fd_obj.is_all_day,
-                _fd_obj.time_marker,
-                _fd_obj.category,
-                importance,
-                _fd_obj.locked,
-                _fd_obj.replace_resource,
-                _fd_obj.back_office_id,
-                _fd_obj.back_office_parent_id,
-                _fd_obj.unit_of_measure,
-                _fd_obj.unit_of_measure_conversion,
-                _fd_obj.planning_quantity,
-                _fd_obj.use_fixed_planning_quantity,
-                _fd_obj.round_to_unit_of_measure,
-                _fd_obj.sent_from_back_office,
-                _fd_obj.is_manual_appointment,
-                _fd_obj.category_id,
-                _fd_obj.time_marker_id,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 29
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
-            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
-            appointment_guid = _fd_get("appointmentGuid", UNSET)
-            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            _fd_obj.job_no = _fd_get("jobNo", UNSET)
-            _fd_obj.task_no = _fd_get("taskNo", UNSET)
-            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
-            _fd_obj.subject = _fd_get("subject", UNSET)
-            _fd_obj.body = _fd_get("body", UNSET)
-            start = _fd_get("start", UNSET)
-            end = _fd_get("end", UNSET)
-            _fd_obj.is_all_day = _fd_get("isAllDay", UNSET)
-            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
-            _fd_obj.category = _fd_get("category", UNSET)
-            importance = _fd_get("importance", UNSET)
-            _fd_obj.locked = _fd_get("locked", UNSET)
-            _fd_obj.replace_resource = _fd_get("replaceResource", UNSET)
-            _fd_obj.back_office_id = _fd_get("backOfficeId", UNSET)
-            _fd_obj.back_office_parent_id = _fd_get("backOfficeParentId", UNSET)
-            _fd_obj.unit_of_measure = _fd_get("unitOfMeasure", UNSET)
-            _fd_obj.unit_of_measure_conversion = _fd_get("unitOfMeasureConversion", UNSET)
-            _fd_obj.planning_quantity = _fd_get("planningQuantity", UNSET)
-            _fd_obj.use_fixed_planning_quantity = _fd_get("useFixedPlanningQuantity", UNSET)
-            _fd_obj.round_to_unit_of_measure = _fd_get("roundToUnitOfMeasure", UNSET)
-            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
-            _fd_obj.is_manual_appointment = _fd_get("isManualAppointment", UNSET)
-            _fd_obj.category_id = _fd_get("categoryId", UNSET)
-            _fd_obj.time_marker_id = _fd_get("timeMarkerId", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.appointment_no,
+            _fd_obj.appointment_id,
+            appointment_guid,
+            _fd_obj.source_app,
+            _fd_obj.source_type,
+            _fd_obj.job_no,
+            _fd_obj.task_no,
+            _fd_obj.resource_no,
+            _fd_obj.subject,
+            _fd_obj.body,
+            start,
+            end,
+            _fd_obj.is_all_day,
+            _fd_obj.time_marker,
+            _fd_obj.category,
+            importance,
+            _fd_obj.locked,
+            _fd_obj.replace_resource,
+            _fd_obj.back_office_id,
+            _fd_obj.back_office_parent_id,
+            _fd_obj.unit_of_measure,
+            _fd_obj.unit_of_measure_conversion,
+            _fd_obj.planning_quantity,
+            _fd_obj.use_fixed_planning_quantity,
+            _fd_obj.round_to_unit_of_measure,
+            _fd_obj.sent_from_back_office,
+            _fd_obj.is_manual_appointment,
+            _fd_obj.category_id,
+            _fd_obj.time_marker_id,
+        ) = _fd_values
 
         if isinstance(appointment_guid, str):
             try:
@@ -377,5 +355,7 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -66,26 +66,28 @@ class CaptionListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                context,
-                _fd_obj.source_table,
-                _fd_obj.field_name,
-                _fd_obj.language,
-                _fd_obj.text,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 5
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            context = _fd_get("context", UNSET)
-            _fd_obj.source_table = _fd_get("sourceTable", UNSET)
-            _fd_obj.field_name = _fd_get("fieldName", UNSET)
-            _fd_obj.language = _fd_get("language", UNSET)
-            _fd_obj.text = _fd_get("text", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            context,
+            _fd_obj.source_table,
+            _fd_obj.field_name,
+            _fd_obj.language,
+            _fd_obj.text,
+        ) = _fd_values
 
         if context is not UNSET:
             try:
@@ -120,4 +122,6 @@ class CaptionListItem:
 _FD_FIELD_KEYS = ("context", "sourceTable", "fieldName", "language", "text")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _FD_CaptionContext_BY_VALUE = CaptionContext._value2member_map_

@@ -116,40 +116,41 @@ class Connector:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.name,
-                _fd_obj.source_app,
-                _fd_obj.uri,
-                _fd_obj.description,
-                _fd_obj.source_type,
-                _fd_obj.send_appointment_to_web_service,
-                _fd_crud_types,
-                type_,
-                authentication_type,
-                api_type,
-                _fd_obj.login,
-                _fd_obj.password,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 12
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.name = src_dict["name"]
-            _fd_obj.source_app = src_dict["sourceApp"]
-            _fd_obj.uri = src_dict["uri"]
-            _fd_obj.description = _fd_get("description", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            _fd_obj.send_appointment_to_web_service = _fd_get("sendAppointmentToWebService", UNSET)
-            _fd_crud_types = _fd_get("crudTypes", UNSET)
-            type_ = _fd_get("type", UNSET)
-            authentication_type = _fd_get("authenticationType", UNSET)
-            api_type = _fd_get("apiType", UNSET)
-            _fd_obj.login = _fd_get("login", UNSET)
-            _fd_obj.password = _fd_get("password", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+            if _fd_values[0] is UNSET:
+                raise KeyError("name")
+            if _fd_values[1] is UNSET:
+                raise KeyError("sourceApp")
+            if _fd_values[2] is UNSET:
+                raise KeyError("uri")
+        (
+            _fd_obj.name,
+            _fd_obj.source_app,
+            _fd_obj.uri,
+            _fd_obj.description,
+            _fd_obj.source_type,
+            _fd_obj.send_appointment_to_web_service,
+            _fd_crud_types,
+            type_,
+            authentication_type,
+            api_type,
+            _fd_obj.login,
+            _fd_obj.password,
+        ) = _fd_values
 
         _crud_types = _fd_crud_types
         crud_types: list[Crud] | Unset = UNSET
@@ -230,6 +231,8 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _FD_ConnectorType_BY_VALUE = ConnectorType._value2member_map_
 _FD_ConnectorAuthType_BY_VALUE = ConnectorAuthType._value2member_map_
 _FD_ConnectorApiType_BY_VALUE = ConnectorApiType._value2member_map_

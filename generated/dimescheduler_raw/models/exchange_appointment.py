@@ -136,46 +136,38 @@ class ExchangeAppointment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.appointment_id,
-                appointment_guid,
-                _fd_obj.appointment_no,
-                _fd_obj.exchange_id,
-                _fd_obj.i_cal_u_id,
-                start,
-                end,
-                _fd_obj.subject,
-                _fd_obj.body,
-                importance,
-                _fd_obj.resource_email,
-                show_as,
-                sensitivity,
-                _fd_categories,
-                _fd_obj.created_by_exchange,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 15
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.appointment_id = _fd_get("appointmentId", UNSET)
-            appointment_guid = _fd_get("appointmentGuid", UNSET)
-            _fd_obj.appointment_no = _fd_get("appointmentNo", UNSET)
-            _fd_obj.exchange_id = _fd_get("exchangeId", UNSET)
-            _fd_obj.i_cal_u_id = _fd_get("iCalUId", UNSET)
-            start = _fd_get("start", UNSET)
-            end = _fd_get("end", UNSET)
-            _fd_obj.subject = _fd_get("subject", UNSET)
-            _fd_obj.body = _fd_get("body", UNSET)
-            importance = _fd_get("importance", UNSET)
-            _fd_obj.resource_email = _fd_get("resourceEmail", UNSET)
-            show_as = _fd_get("showAs", UNSET)
-            sensitivity = _fd_get("sensitivity", UNSET)
-            _fd_categories = _fd_get("categories", UNSET)
-            _fd_obj.created_by_exchange = _fd_get("createdByExchange", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.appointment_id,
+            appointment_guid,
+            _fd_obj.appointment_no,
+            _fd_obj.exchange_id,
+            _fd_obj.i_cal_u_id,
+            start,
+            end,
+            _fd_obj.subject,
+            _fd_obj.body,
+            importance,
+            _fd_obj.resource_email,
+            show_as,
+            sensitivity,
+            _fd_categories,
+            _fd_obj.created_by_exchange,
+        ) = _fd_values
 
         if isinstance(appointment_guid, str):
             try:
@@ -264,6 +256,8 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_
 _FD_ExchangeShowAs_BY_VALUE = ExchangeShowAs._value2member_map_

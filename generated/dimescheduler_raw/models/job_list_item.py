@@ -748,242 +748,136 @@ class JobListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.source_app,
-                _fd_obj.source_type,
-                _fd_obj.job_no,
-                _fd_obj.short_description,
-                _fd_obj.description,
-                _fd_obj.type_,
-                _fd_obj.name,
-                _fd_obj.category,
-                _fd_obj.time_marker,
-                _fd_obj.pin,
-                _fd_obj.customer_no,
-                _fd_obj.customer_name,
-                _fd_obj.customer_address,
-                _fd_obj.customer_address_geo_long,
-                _fd_obj.customer_address_geo_lat,
-                _fd_obj.customer_phone,
-                _fd_obj.customer_email,
-                _fd_obj.contact_no,
-                _fd_obj.contact_name,
-                _fd_obj.contact_address,
-                _fd_obj.contact_address_geo_long,
-                _fd_obj.contact_address_geo_lat,
-                _fd_obj.contact_phone,
-                _fd_obj.contact_email,
-                _fd_obj.site_no,
-                _fd_obj.site_name,
-                _fd_obj.site_address,
-                _fd_obj.site_address_geo_long,
-                _fd_obj.site_address_geo_lat,
-                _fd_obj.site_phone,
-                _fd_obj.site_email,
-                _fd_obj.site_region,
-                _fd_obj.site_street,
-                _fd_obj.site_street_no,
-                _fd_obj.site_postcode,
-                _fd_obj.site_city,
-                _fd_obj.site_county,
-                _fd_obj.site_state,
-                _fd_obj.site_country,
-                _fd_obj.site_from_no,
-                _fd_obj.site_from_name,
-                _fd_obj.site_from_address,
-                _fd_obj.site_from_address_geo_long,
-                _fd_obj.site_from_address_geo_lat,
-                _fd_obj.site_from_phone,
-                _fd_obj.site_from_email,
-                _fd_obj.site_from_region,
-                _fd_obj.site_from_street,
-                _fd_obj.site_from_street_no,
-                _fd_obj.site_from_postcode,
-                _fd_obj.site_from_city,
-                _fd_obj.site_from_county,
-                _fd_obj.site_from_state,
-                _fd_obj.site_from_country,
-                _fd_obj.bill_no,
-                _fd_obj.bill_name,
-                _fd_obj.bill_address,
-                _fd_obj.bill_address_geo_long,
-                _fd_obj.bill_address_geo_lat,
-                _fd_obj.bill_phone,
-                _fd_obj.bill_email,
-                _fd_obj.bill_region,
-                importance,
-                creation_date_time,
-                _fd_obj.customer_reference,
-                _fd_obj.language,
-                _fd_obj.responsible,
-                _fd_obj.creator,
-                _fd_obj.free_text_1,
-                _fd_obj.free_text_2,
-                _fd_obj.free_text_3,
-                _fd_obj.free_text_4,
-                _fd_obj.free_text_5,
-                _fd_obj.free_text_6,
-                _fd_obj.free_text_7,
-                _fd_obj.free_text_8,
-                _fd_obj.free_text_9,
-                _fd_obj.free_text_10,
-                _fd_obj.free_text_11,
-                _fd_obj.free_text_12,
-                _fd_obj.free_text_13,
-                _fd_obj.free_text_14,
-                _fd_obj.free_text_15,
-                _fd_obj.free_text_16,
-                _fd_obj.free_text_17,
-                _fd_obj.free_text_18,
-                _fd_obj.free_text_19,
-                _fd_obj.free_text_20,
-                _fd_obj.free_decimal_1,
-                _fd_obj.free_decimal_2,
-                _fd_obj.free_decimal_3,
-                _fd_obj.free_decimal_4,
-                _fd_obj.free_decimal_5,
-                free_date_1,
-                free_date_2,
-                free_date_3,
-                free_date_4,
-                free_date_5,
-                _fd_obj.free_bit_1,
-                _fd_obj.free_bit_2,
-                _fd_obj.free_bit_3,
-                _fd_obj.free_bit_4,
-                _fd_obj.free_bit_5,
-                _fd_obj.enable_manual_selection,
-                _fd_obj.available_in_gantt,
-                start_date,
-                end_date,
-                _fd_obj.allow_dependencies,
-                _fd_obj.note,
-                _fd_obj.over_rule_gantt_planning,
-                _fd_obj.check_appointments,
-                _fd_obj.sent_from_back_office,
-                _fd_obj.read_only,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 113
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            _fd_obj.job_no = _fd_get("jobNo", UNSET)
-            _fd_obj.short_description = _fd_get("shortDescription", UNSET)
-            _fd_obj.description = _fd_get("description", UNSET)
-            _fd_obj.type_ = _fd_get("type", UNSET)
-            _fd_obj.name = _fd_get("name", UNSET)
-            _fd_obj.category = _fd_get("category", UNSET)
-            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
-            _fd_obj.pin = _fd_get("pin", UNSET)
-            _fd_obj.customer_no = _fd_get("customerNo", UNSET)
-            _fd_obj.customer_name = _fd_get("customerName", UNSET)
-            _fd_obj.customer_address = _fd_get("customerAddress", UNSET)
-            _fd_obj.customer_address_geo_long = _fd_get("customerAddressGeoLong", UNSET)
-            _fd_obj.customer_address_geo_lat = _fd_get("customerAddressGeoLat", UNSET)
-            _fd_obj.customer_phone = _fd_get("customerPhone", UNSET)
-            _fd_obj.customer_email = _fd_get("customerEmail", UNSET)
-            _fd_obj.contact_no = _fd_get("contactNo", UNSET)
-            _fd_obj.contact_name = _fd_get("contactName", UNSET)
-            _fd_obj.contact_address = _fd_get("contactAddress", UNSET)
-            _fd_obj.contact_address_geo_long = _fd_get("contactAddressGeoLong", UNSET)
-            _fd_obj.contact_address_geo_lat = _fd_get("contactAddressGeoLat", UNSET)
-            _fd_obj.contact_phone = _fd_get("contactPhone", UNSET)
-            _fd_obj.contact_email = _fd_get("contactEmail", UNSET)
-            _fd_obj.site_no = _fd_get("siteNo", UNSET)
-            _fd_obj.site_name = _fd_get("siteName", UNSET)
-            _fd_obj.site_address = _fd_get("siteAddress", UNSET)
-            _fd_obj.site_address_geo_long = _fd_get("siteAddressGeoLong", UNSET)
-            _fd_obj.site_address_geo_lat = _fd_get("siteAddressGeoLat", UNSET)
-            _fd_obj.site_phone = _fd_get("sitePhone", UNSET)
-            _fd_obj.site_email = _fd_get("siteEmail", UNSET)
-            _fd_obj.site_region = _fd_get("siteRegion", UNSET)
-            _fd_obj.site_street = _fd_get("siteStreet", UNSET)
-            _fd_obj.site_street_no = _fd_get("siteStreetNo", UNSET)
-            _fd_obj.site_postcode = _fd_get("sitePostcode", UNSET)
-            _fd_obj.site_city = _fd_get("siteCity", UNSET)
-            _fd_obj.site_county = _fd_get("siteCounty", UNSET)
-            _fd_obj.site_state = _fd_get("siteState", UNSET)
-            _fd_obj.site_country = _fd_get("siteCountry", UNSET)
-            _fd_obj.site_from_no = _fd_get("siteFromNo", UNSET)
-            _fd_obj.site_from_name = _fd_get("siteFromName", UNSET)
-            _fd_obj.site_from_address = _fd_get("siteFromAddress", UNSET)
-            _fd_obj.site_from_address_geo_long = _fd_get("siteFromAddressGeoLong", UNSET)
-            _fd_obj.site_from_address_geo_lat = _fd_get("siteFromAddressGeoLat", UNSET)
-            _fd_obj.site_from_phone = _fd_get("siteFromPhone", UNSET)
-            _fd_obj.site_from_email = _fd_get("siteFromEmail", UNSET)
-            _fd_obj.site_from_region = _fd_get("siteFromRegion", UNSET)
-            _fd_obj.site_from_street = _fd_get("siteFromStreet", UNSET)
-            _fd_obj.site_from_street_no = _fd_get("siteFromStreetNo", UNSET)
-            _fd_obj.site_from_postcode = _fd_get("siteFromPostcode", UNSET)
-            _fd_obj.site_from_city = _fd_get("siteFromCity", UNSET)
-            _fd_obj.site_from_county = _fd_get("siteFromCounty", UNSET)
-            _fd_obj.site_from_state = _fd_get("siteFromState", UNSET)
-            _fd_obj.site_from_country = _fd_get("siteFromCountry", UNSET)
-            _fd_obj.bill_no = _fd_get("billNo", UNSET)
-            _fd_obj.bill_name = _fd_get("billName", UNSET)
-            _fd_obj.bill_address = _fd_get("billAddress", UNSET)
-            _fd_obj.bill_address_geo_long = _fd_get("billAddressGeoLong", UNSET)
-            _fd_obj.bill_address_geo_lat = _fd_get("billAddressGeoLat", UNSET)
-            _fd_obj.bill_phone = _fd_get("billPhone", UNSET)
-            _fd_obj.bill_email = _fd_get("billEmail", UNSET)
-            _fd_obj.bill_region = _fd_get("billRegion", UNSET)
-            importance = _fd_get("importance", UNSET)
-            creation_date_time = _fd_get("creationDateTime", UNSET)
-            _fd_obj.customer_reference = _fd_get("customerReference", UNSET)
-            _fd_obj.language = _fd_get("language", UNSET)
-            _fd_obj.responsible = _fd_get("responsible", UNSET)
-            _fd_obj.creator = _fd_get("creator", UNSET)
-            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
-            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
-            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
-            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
-            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
-            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
-            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
-            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
-            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
-            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
-            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
-            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
-            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
-            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
-            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
-            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
-            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
-            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
-            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
-            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
-            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
-            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
-            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
-            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
-            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
-            free_date_1 = _fd_get("freeDate1", UNSET)
-            free_date_2 = _fd_get("freeDate2", UNSET)
-            free_date_3 = _fd_get("freeDate3", UNSET)
-            free_date_4 = _fd_get("freeDate4", UNSET)
-            free_date_5 = _fd_get("freeDate5", UNSET)
-            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
-            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
-            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
-            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
-            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
-            _fd_obj.enable_manual_selection = _fd_get("enableManualSelection", UNSET)
-            _fd_obj.available_in_gantt = _fd_get("availableInGantt", UNSET)
-            start_date = _fd_get("startDate", UNSET)
-            end_date = _fd_get("endDate", UNSET)
-            _fd_obj.allow_dependencies = _fd_get("allowDependencies", UNSET)
-            _fd_obj.note = _fd_get("note", UNSET)
-            _fd_obj.over_rule_gantt_planning = _fd_get("overRuleGanttPlanning", UNSET)
-            _fd_obj.check_appointments = _fd_get("checkAppointments", UNSET)
-            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
-            _fd_obj.read_only = _fd_get("readOnly", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.source_app,
+            _fd_obj.source_type,
+            _fd_obj.job_no,
+            _fd_obj.short_description,
+            _fd_obj.description,
+            _fd_obj.type_,
+            _fd_obj.name,
+            _fd_obj.category,
+            _fd_obj.time_marker,
+            _fd_obj.pin,
+            _fd_obj.customer_no,
+            _fd_obj.customer_name,
+            _fd_obj.customer_address,
+            _fd_obj.customer_address_geo_long,
+            _fd_obj.customer_address_geo_lat,
+            _fd_obj.customer_phone,
+            _fd_obj.customer_email,
+            _fd_obj.contact_no,
+            _fd_obj.contact_name,
+            _fd_obj.contact_address,
+            _fd_obj.contact_address_geo_long,
+            _fd_obj.contact_address_geo_lat,
+            _fd_obj.contact_phone,
+            _fd_obj.contact_email,
+            _fd_obj.site_no,
+            _fd_obj.site_name,
+            _fd_obj.site_address,
+            _fd_obj.site_address_geo_long,
+            _fd_obj.site_address_geo_lat,
+            _fd_obj.site_phone,
+            _fd_obj.site_email,
+            _fd_obj.site_region,
+            _fd_obj.site_street,
+            _fd_obj.site_street_no,
+            _fd_obj.site_postcode,
+            _fd_obj.site_city,
+            _fd_obj.site_county,
+            _fd_obj.site_state,
+            _fd_obj.site_country,
+            _fd_obj.site_from_no,
+            _fd_obj.site_from_name,
+            _fd_obj.site_from_address,
+            _fd_obj.site_from_address_geo_long,
+            _fd_obj.site_from_address_geo_lat,
+            _fd_obj.site_from_phone,
+            _fd_obj.site_from_email,
+            _fd_obj.site_from_region,
+            _fd_obj.site_from_street,
+            _fd_obj.site_from_street_no,
+            _fd_obj.site_from_postcode,
+            _fd_obj.site_from_city,
+            _fd_obj.site_from_county,
+            _fd_obj.site_from_state,
+            _fd_obj.site_from_country,
+            _fd_obj.bill_no,
+            _fd_obj.bill_name,
+            _fd_obj.bill_address,
+            _fd_obj.bill_address_geo_long,
+            _fd_obj.bill_address_geo_lat,
+            _fd_obj.bill_phone,
+            _fd_obj.bill_email,
+            _fd_obj.bill_region,
+            importance,
+            creation_date_time,
+            _fd_obj.customer_reference,
+            _fd_obj.language,
+            _fd_obj.responsible,
+            _fd_obj.creator,
+            _fd_obj.free_text_1,
+            _fd_obj.free_text_2,
+            _fd_obj.free_text_3,
+            _fd_obj.free_text_4,
+            _fd_obj.free_text_5,
+            _fd_obj.free_text_6,
+            _fd_obj.free_text_7,
+            _fd_obj.free_text_8,
+            _fd_obj.free_text_9,
+            _fd_obj.free_text_10,
+            _fd_obj.free_text_11,
+            _fd_obj.free_text_12,
+            _fd_obj.free_text_13,
+            _fd_obj.free_text_14,
+            _fd_obj.free_text_15,
+            _fd_obj.free_text_16,
+            _fd_obj.free_text_17,
+            _fd_obj.free_text_18,
+            _fd_obj.free_text_19,
+            _fd_obj.free_text_20,
+            _fd_obj.free_decimal_1,
+            _fd_obj.free_decimal_2,
+            _fd_obj.free_decimal_3,
+            _fd_obj.free_decimal_4,
+            _fd_obj.free_decimal_5,
+            free_date_1,
+            free_date_2,
+            free_date_3,
+            free_date_4,
+            free_date_5,
+            _fd_obj.free_bit_1,
+            _fd_obj.free_bit_2,
+            _fd_obj.free_bit_3,
+            _fd_obj.free_bit_4,
+            _fd_obj.free_bit_5,
+            _fd_obj.enable_manual_selection,
+            _fd_obj.available_in_gantt,
+            start_date,
+            end_date,
+            _fd_obj.allow_dependencies,
+            _fd_obj.note,
+            _fd_obj.over_rule_gantt_planning,
+            _fd_obj.check_appointments,
+            _fd_obj.sent_from_back_office,
+            _fd_obj.read_only,
+        ) = _fd_values
 
         if importance is not UNSET:
             try:
@@ -1188,5 +1082,7 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -87,30 +87,30 @@ class MutationContent:
         from ..models.appointment_map import AppointmentMap  # noqa: PLC0415
 
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.success,
-                _fd_obj.message,
-                _fd_obj.status,
-                _fd_obj.phrase,
-                _fd_appointments,
-                _fd_obj.error,
-                _fd_obj.description,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 7
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.success = _fd_get("Success", UNSET)
-            _fd_obj.message = _fd_get("Message", UNSET)
-            _fd_obj.status = _fd_get("Status", UNSET)
-            _fd_obj.phrase = _fd_get("Phrase", UNSET)
-            _fd_appointments = _fd_get("Appointments", UNSET)
-            _fd_obj.error = _fd_get("Error", UNSET)
-            _fd_obj.description = _fd_get("Description", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.success,
+            _fd_obj.message,
+            _fd_obj.status,
+            _fd_obj.phrase,
+            _fd_appointments,
+            _fd_obj.error,
+            _fd_obj.description,
+        ) = _fd_values
 
         _appointments = _fd_appointments
         appointments: list[AppointmentMap] | Unset = UNSET
@@ -148,3 +148,5 @@ class MutationContent:
 _FD_FIELD_KEYS = ("Success", "Message", "Status", "Phrase", "Appointments", "Error", "Description")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)

@@ -76,28 +76,35 @@ class RecommendationRequest:
         from ..models.recommendation_request_options import RecommendationRequestOptions  # noqa: PLC0415
 
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                start_date,
-                end_date,
-                _fd_obj.duration,
-                _fd_requirements,
-                location,
-                options,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 6
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            start_date = src_dict["startDate"]
-            end_date = src_dict["endDate"]
-            _fd_obj.duration = src_dict["duration"]
-            _fd_requirements = _fd_get("requirements", UNSET)
-            location = _fd_get("location", UNSET)
-            options = _fd_get("options", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+            if _fd_values[0] is UNSET:
+                raise KeyError("startDate")
+            if _fd_values[1] is UNSET:
+                raise KeyError("endDate")
+            if _fd_values[2] is UNSET:
+                raise KeyError("duration")
+        (
+            start_date,
+            end_date,
+            _fd_obj.duration,
+            _fd_requirements,
+            location,
+            options,
+        ) = _fd_values
 
         try:
             start_date = _fd_fromisoformat(start_date)
@@ -150,4 +157,6 @@ class RecommendationRequest:
 _FD_FIELD_KEYS = ("startDate", "endDate", "duration", "requirements", "location", "options")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat

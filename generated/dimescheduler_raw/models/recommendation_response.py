@@ -49,16 +49,22 @@ class RecommendationResponse:
         from ..models.recommendation_slot import RecommendationSlot  # noqa: PLC0415
 
         _fd_obj = cls.__new__(cls)
-        try:
-            _fd_slots = src_dict["slots"]
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = [src_dict["slots"]]
             _fd_extra = len(src_dict) != 1
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_slots = _fd_get("slots", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (_fd_slots,) = _fd_values
 
         _slots = _fd_slots
         slots: list[RecommendationSlot] | Unset = UNSET
@@ -92,4 +98,8 @@ class RecommendationResponse:
         return key in self.additional_properties
 
 
-_FD_KEYS = frozenset(("slots",))
+# JSON keys of the fields, in the order from_dict unpacks them.
+_FD_FIELD_KEYS = ("slots",)
+_FD_KEYS = frozenset(_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)

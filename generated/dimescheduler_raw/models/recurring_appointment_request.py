@@ -86,36 +86,41 @@ class RecurringAppointmentRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                start_date,
-                end_date,
-                _fd_obj.resource,
-                _fd_obj.recurrence_rule,
-                _fd_obj.task_no,
-                _fd_obj.job_no,
-                _fd_obj.category_name,
-                _fd_obj.time_marker_name,
-                _fd_obj.subject,
-                _fd_obj.body,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 10
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            start_date = src_dict["startDate"]
-            end_date = src_dict["endDate"]
-            _fd_obj.resource = src_dict["resource"]
-            _fd_obj.recurrence_rule = src_dict["recurrenceRule"]
-            _fd_obj.task_no = _fd_get("taskNo", UNSET)
-            _fd_obj.job_no = _fd_get("jobNo", UNSET)
-            _fd_obj.category_name = _fd_get("categoryName", UNSET)
-            _fd_obj.time_marker_name = _fd_get("timeMarkerName", UNSET)
-            _fd_obj.subject = _fd_get("subject", UNSET)
-            _fd_obj.body = _fd_get("body", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+            if _fd_values[0] is UNSET:
+                raise KeyError("startDate")
+            if _fd_values[1] is UNSET:
+                raise KeyError("endDate")
+            if _fd_values[2] is UNSET:
+                raise KeyError("resource")
+            if _fd_values[3] is UNSET:
+                raise KeyError("recurrenceRule")
+        (
+            start_date,
+            end_date,
+            _fd_obj.resource,
+            _fd_obj.recurrence_rule,
+            _fd_obj.task_no,
+            _fd_obj.job_no,
+            _fd_obj.category_name,
+            _fd_obj.time_marker_name,
+            _fd_obj.subject,
+            _fd_obj.body,
+        ) = _fd_values
 
         try:
             start_date = _fd_fromisoformat(start_date)
@@ -168,4 +173,6 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import parse_datetime_fallback
+from ..types import UNSET, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCalendar")
 
@@ -54,25 +54,38 @@ class ResourceCalendar:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.code,
-                _fd_obj.resource_no,
-                _fd_obj.calendar_code,
-                start_date,
-                end_date,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 5
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_obj.code = src_dict["code"]
-            _fd_obj.resource_no = src_dict["resourceNo"]
-            _fd_obj.calendar_code = src_dict["calendarCode"]
-            start_date = src_dict["startDate"]
-            end_date = src_dict["endDate"]
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+            if _fd_values[0] is UNSET:
+                raise KeyError("code")
+            if _fd_values[1] is UNSET:
+                raise KeyError("resourceNo")
+            if _fd_values[2] is UNSET:
+                raise KeyError("calendarCode")
+            if _fd_values[3] is UNSET:
+                raise KeyError("startDate")
+            if _fd_values[4] is UNSET:
+                raise KeyError("endDate")
+        (
+            _fd_obj.code,
+            _fd_obj.resource_no,
+            _fd_obj.calendar_code,
+            start_date,
+            end_date,
+        ) = _fd_values
 
         try:
             start_date = _fd_fromisoformat(start_date)
@@ -114,4 +127,6 @@ class ResourceCalendar:
 _FD_FIELD_KEYS = ("code", "resourceNo", "calendarCode", "startDate", "endDate")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat

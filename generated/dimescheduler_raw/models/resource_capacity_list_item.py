@@ -70,28 +70,29 @@ class ResourceCapacityListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.resource_no,
-                date,
-                _fd_obj.capacity_in_seconds,
-                _fd_obj.quantity,
-                _fd_obj.unit_of_measure,
-                _fd_obj.unit_of_measure_conversion,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 6
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
-            date = _fd_get("date", UNSET)
-            _fd_obj.capacity_in_seconds = _fd_get("capacityInSeconds", UNSET)
-            _fd_obj.quantity = _fd_get("quantity", UNSET)
-            _fd_obj.unit_of_measure = _fd_get("unitOfMeasure", UNSET)
-            _fd_obj.unit_of_measure_conversion = _fd_get("unitOfMeasureConversion", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.resource_no,
+            date,
+            _fd_obj.capacity_in_seconds,
+            _fd_obj.quantity,
+            _fd_obj.unit_of_measure,
+            _fd_obj.unit_of_measure_conversion,
+        ) = _fd_values
 
         if date is not UNSET:
             try:
@@ -133,4 +134,6 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat

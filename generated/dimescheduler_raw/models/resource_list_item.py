@@ -531,182 +531,106 @@ class ResourceListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.id,
-                _fd_obj.source_app,
-                _fd_obj.source_type,
-                _fd_obj.resource_no,
-                _fd_obj.resource_type_id,
-                _fd_obj.resource_name,
-                _fd_obj.display_name,
-                _fd_obj.department,
-                _fd_obj.email,
-                _fd_obj.phone,
-                _fd_obj.mobile_phone,
-                _fd_obj.replacement_resource,
-                _fd_obj.field_service_email,
-                _fd_obj.personal_email,
-                _fd_obj.gps_tracking_resource_no,
-                _fd_obj.home_address,
-                _fd_obj.home_address_geo_long,
-                _fd_obj.home_address_geo_lat,
-                _fd_obj.home_phone,
-                _fd_obj.home_email,
-                _fd_obj.home_street,
-                _fd_obj.home_street_no,
-                _fd_obj.home_postcode,
-                _fd_obj.home_city,
-                _fd_obj.home_county,
-                _fd_obj.home_state,
-                _fd_obj.home_country,
-                _fd_obj.home_region,
-                _fd_obj.team_code,
-                _fd_obj.team_name,
-                _fd_obj.team_type,
-                _fd_obj.team_sort,
-                _fd_obj.team_member_type,
-                _fd_obj.team_member_sort,
-                _fd_obj.do_not_show,
-                _fd_obj.exchange_integration_enabled,
-                _fd_obj.resource_gps_tracking_enabled,
-                in_service_from,
-                in_service_till,
-                _fd_obj.url1,
-                _fd_obj.url_description_1,
-                _fd_obj.url2,
-                _fd_obj.url_description_2,
-                _fd_obj.url3,
-                _fd_obj.url_description_3,
-                _fd_obj.bulk_planning,
-                _fd_obj.bulk_capacity,
-                _fd_obj.pin,
-                _fd_obj.free_text_1,
-                _fd_obj.free_text_2,
-                _fd_obj.free_text_3,
-                _fd_obj.free_text_4,
-                _fd_obj.free_text_5,
-                _fd_obj.free_text_6,
-                _fd_obj.free_text_7,
-                _fd_obj.free_text_8,
-                _fd_obj.free_text_9,
-                _fd_obj.free_text_10,
-                _fd_obj.free_text_11,
-                _fd_obj.free_text_12,
-                _fd_obj.free_text_13,
-                _fd_obj.free_text_14,
-                _fd_obj.free_text_15,
-                _fd_obj.free_text_16,
-                _fd_obj.free_text_17,
-                _fd_obj.free_text_18,
-                _fd_obj.free_text_19,
-                _fd_obj.free_text_20,
-                _fd_obj.free_decimal_1,
-                _fd_obj.free_decimal_2,
-                _fd_obj.free_decimal_3,
-                _fd_obj.free_decimal_4,
-                _fd_obj.free_decimal_5,
-                free_date_1,
-                free_date_2,
-                free_date_3,
-                free_date_4,
-                free_date_5,
-                _fd_obj.free_bit_1,
-                _fd_obj.free_bit_2,
-                _fd_obj.free_bit_3,
-                _fd_obj.free_bit_4,
-                _fd_obj.free_bit_5,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 83
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.id = _fd_get("id", UNSET)
-            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            _fd_obj.resource_no = _fd_get("resourceNo", UNSET)
-            _fd_obj.resource_type_id = _fd_get("resourceTypeId", UNSET)
-            _fd_obj.resource_name = _fd_get("resourceName", UNSET)
-            _fd_obj.display_name = _fd_get("displayName", UNSET)
-            _fd_obj.department = _fd_get("department", UNSET)
-            _fd_obj.email = _fd_get("email", UNSET)
-            _fd_obj.phone = _fd_get("phone", UNSET)
-            _fd_obj.mobile_phone = _fd_get("mobilePhone", UNSET)
-            _fd_obj.replacement_resource = _fd_get("replacementResource", UNSET)
-            _fd_obj.field_service_email = _fd_get("fieldServiceEmail", UNSET)
-            _fd_obj.personal_email = _fd_get("personalEmail", UNSET)
-            _fd_obj.gps_tracking_resource_no = _fd_get("gpsTrackingResourceNo", UNSET)
-            _fd_obj.home_address = _fd_get("homeAddress", UNSET)
-            _fd_obj.home_address_geo_long = _fd_get("homeAddressGeoLong", UNSET)
-            _fd_obj.home_address_geo_lat = _fd_get("homeAddressGeoLat", UNSET)
-            _fd_obj.home_phone = _fd_get("homePhone", UNSET)
-            _fd_obj.home_email = _fd_get("homeEmail", UNSET)
-            _fd_obj.home_street = _fd_get("homeStreet", UNSET)
-            _fd_obj.home_street_no = _fd_get("homeStreetNo", UNSET)
-            _fd_obj.home_postcode = _fd_get("homePostcode", UNSET)
-            _fd_obj.home_city = _fd_get("homeCity", UNSET)
-            _fd_obj.home_county = _fd_get("homeCounty", UNSET)
-            _fd_obj.home_state = _fd_get("homeState", UNSET)
-            _fd_obj.home_country = _fd_get("homeCountry", UNSET)
-            _fd_obj.home_region = _fd_get("homeRegion", UNSET)
-            _fd_obj.team_code = _fd_get("teamCode", UNSET)
-            _fd_obj.team_name = _fd_get("teamName", UNSET)
-            _fd_obj.team_type = _fd_get("teamType", UNSET)
-            _fd_obj.team_sort = _fd_get("teamSort", UNSET)
-            _fd_obj.team_member_type = _fd_get("teamMemberType", UNSET)
-            _fd_obj.team_member_sort = _fd_get("teamMemberSort", UNSET)
-            _fd_obj.do_not_show = _fd_get("doNotShow", UNSET)
-            _fd_obj.exchange_integration_enabled = _fd_get("exchangeIntegrationEnabled", UNSET)
-            _fd_obj.resource_gps_tracking_enabled = _fd_get("resourceGpsTrackingEnabled", UNSET)
-            in_service_from = _fd_get("inServiceFrom", UNSET)
-            in_service_till = _fd_get("inServiceTill", UNSET)
-            _fd_obj.url1 = _fd_get("url1", UNSET)
-            _fd_obj.url_description_1 = _fd_get("urlDescription1", UNSET)
-            _fd_obj.url2 = _fd_get("url2", UNSET)
-            _fd_obj.url_description_2 = _fd_get("urlDescription2", UNSET)
-            _fd_obj.url3 = _fd_get("url3", UNSET)
-            _fd_obj.url_description_3 = _fd_get("urlDescription3", UNSET)
-            _fd_obj.bulk_planning = _fd_get("bulkPlanning", UNSET)
-            _fd_obj.bulk_capacity = _fd_get("bulkCapacity", UNSET)
-            _fd_obj.pin = _fd_get("pin", UNSET)
-            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
-            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
-            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
-            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
-            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
-            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
-            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
-            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
-            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
-            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
-            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
-            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
-            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
-            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
-            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
-            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
-            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
-            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
-            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
-            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
-            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
-            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
-            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
-            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
-            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
-            free_date_1 = _fd_get("freeDate1", UNSET)
-            free_date_2 = _fd_get("freeDate2", UNSET)
-            free_date_3 = _fd_get("freeDate3", UNSET)
-            free_date_4 = _fd_get("freeDate4", UNSET)
-            free_date_5 = _fd_get("freeDate5", UNSET)
-            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
-            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
-            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
-            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
-            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.id,
+            _fd_obj.source_app,
+            _fd_obj.source_type,
+            _fd_obj.resource_no,
+            _fd_obj.resource_type_id,
+            _fd_obj.resource_name,
+            _fd_obj.display_name,
+            _fd_obj.department,
+            _fd_obj.email,
+            _fd_obj.phone,
+            _fd_obj.mobile_phone,
+            _fd_obj.replacement_resource,
+            _fd_obj.field_service_email,
+            _fd_obj.personal_email,
+            _fd_obj.gps_tracking_resource_no,
+            _fd_obj.home_address,
+            _fd_obj.home_address_geo_long,
+            _fd_obj.home_address_geo_lat,
+            _fd_obj.home_phone,
+            _fd_obj.home_email,
+            _fd_obj.home_street,
+            _fd_obj.home_street_no,
+            _fd_obj.home_postcode,
+            _fd_obj.home_city,
+            _fd_obj.home_county,
+            _fd_obj.home_state,
+            _fd_obj.home_country,
+            _fd_obj.home_region,
+            _fd_obj.team_code,
+            _fd_obj.team_name,
+            _fd_obj.team_type,
+            _fd_obj.team_sort,
+            _fd_obj.team_member_type,
+            _fd_obj.team_member_sort,
+            _fd_obj.do_not_show,
+            _fd_obj.exchange_integration_enabled,
+            _fd_obj.resource_gps_tracking_enabled,
+            in_service_from,
+            in_service_till,
+            _fd_obj.url1,
+            _fd_obj.url_description_1,
+            _fd_obj.url2,
+            _fd_obj.url_description_2,
+            _fd_obj.url3,
+            _fd_obj.url_description_3,
+            _fd_obj.bulk_planning,
+            _fd_obj.bulk_capacity,
+            _fd_obj.pin,
+            _fd_obj.free_text_1,
+            _fd_obj.free_text_2,
+            _fd_obj.free_text_3,
+            _fd_obj.free_text_4,
+            _fd_obj.free_text_5,
+            _fd_obj.free_text_6,
+            _fd_obj.free_text_7,
+            _fd_obj.free_text_8,
+            _fd_obj.free_text_9,
+            _fd_obj.free_text_10,
+            _fd_obj.free_text_11,
+            _fd_obj.free_text_12,
+            _fd_obj.free_text_13,
+            _fd_obj.free_text_14,
+            _fd_obj.free_text_15,
+            _fd_obj.free_text_16,
+            _fd_obj.free_text_17,
+            _fd_obj.free_text_18,
+            _fd_obj.free_text_19,
+            _fd_obj.free_text_20,
+            _fd_obj.free_decimal_1,
+            _fd_obj.free_decimal_2,
+            _fd_obj.free_decimal_3,
+            _fd_obj.free_decimal_4,
+            _fd_obj.free_decimal_5,
+            free_date_1,
+            free_date_2,
+            free_date_3,
+            free_date_4,
+            free_date_5,
+            _fd_obj.free_bit_1,
+            _fd_obj.free_bit_2,
+            _fd_obj.free_bit_3,
+            _fd_obj.free_bit_4,
+            _fd_obj.free_bit_5,
+        ) = _fd_values
 
         if in_service_from is not UNSET:
             try:
@@ -867,4 +791,6 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat

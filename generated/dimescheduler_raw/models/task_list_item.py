@@ -954,284 +954,157 @@ class TaskListItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.source_app,
-                _fd_obj.source_type,
-                _fd_obj.job_no,
-                _fd_obj.task_no,
-                task_type,
-                _fd_obj.short_description,
-                _fd_obj.description,
-                _fd_obj.name,
-                _fd_obj.type_,
-                _fd_obj.category,
-                _fd_obj.time_marker,
-                _fd_obj.pin,
-                _fd_obj.service_no,
-                _fd_obj.service_group,
-                _fd_obj.service_class,
-                _fd_obj.service_serial_no,
-                _fd_obj.service_name,
-                _fd_obj.iris_fault,
-                _fd_obj.iris_symptom,
-                _fd_obj.iris_area,
-                _fd_obj.iris_reason,
-                _fd_obj.iris_resolution,
-                _fd_obj.skill1,
-                _fd_obj.skill2,
-                _fd_obj.skill3,
-                _fd_obj.contract_no,
-                _fd_obj.contract_type,
-                _fd_obj.contract_description,
-                contract_start_date,
-                contract_end_date,
-                parts_warranty_start_date,
-                parts_warranty_end_date,
-                labor_warranty_start_date,
-                labor_warranty_end_date,
-                importance,
-                _fd_obj.status,
-                expected_response_date_time,
-                actual_response_date_time,
-                requested_start_date,
-                requested_end_date,
-                _fd_obj.requested_start_time,
-                _fd_obj.requested_end_time,
-                confirmed_start_date,
-                confirmed_end_date,
-                actual_start_date,
-                actual_end_date,
-                _fd_obj.location_description,
-                _fd_obj.duration,
-                _fd_obj.duration_in_seconds,
-                _fd_obj.subject,
-                _fd_obj.body,
-                _fd_obj.infinite_task,
-                task_open_as_of,
-                task_open_till,
-                _fd_obj.required_total_duration,
-                _fd_obj.required_no_resources,
-                appointment_earliest_allowed,
-                appointment_latest_allowed,
-                _fd_obj.free_text_1,
-                _fd_obj.free_text_2,
-                _fd_obj.free_text_3,
-                _fd_obj.free_text_4,
-                _fd_obj.free_text_5,
-                _fd_obj.free_text_6,
-                _fd_obj.free_text_7,
-                _fd_obj.free_text_8,
-                _fd_obj.free_text_9,
-                _fd_obj.free_text_10,
-                _fd_obj.free_text_11,
-                _fd_obj.free_text_12,
-                _fd_obj.free_text_13,
-                _fd_obj.free_text_14,
-                _fd_obj.free_text_15,
-                _fd_obj.free_text_16,
-                _fd_obj.free_text_17,
-                _fd_obj.free_text_18,
-                _fd_obj.free_text_19,
-                _fd_obj.free_text_20,
-                _fd_obj.free_decimal_1,
-                _fd_obj.free_decimal_2,
-                _fd_obj.free_decimal_3,
-                _fd_obj.free_decimal_4,
-                _fd_obj.free_decimal_5,
-                free_date_1,
-                free_date_2,
-                free_date_3,
-                free_date_4,
-                free_date_5,
-                _fd_obj.free_bit_1,
-                _fd_obj.free_bit_2,
-                _fd_obj.free_bit_3,
-                _fd_obj.free_bit_4,
-                _fd_obj.free_bit_5,
-                _fd_obj.url1,
-                _fd_obj.url_description_1,
-                _fd_obj.url2,
-                _fd_obj.url_description_2,
-                _fd_obj.url3,
-                _fd_obj.url_description_3,
-                _fd_obj.certificate_no,
-                _fd_obj.required_total_duration_in_seconds,
-                _fd_obj.do_not_count_appointment_resource,
-                _fd_obj.is_complete,
-                _fd_obj.planning_uom,
-                _fd_obj.planning_uom_conversion,
-                _fd_obj.planning_qty,
-                _fd_obj.use_fix_planning_qty,
-                _fd_obj.round_to_uom,
-                _fd_obj.appointment_template,
-                _fd_obj.bulk_planning_qty,
-                start_date,
-                end_date,
-                _fd_obj.percent_done,
-                scheduling_mode,
-                base_line_start_date,
-                base_line_end_date,
-                _fd_obj.base_line_percent_done,
-                dead_line,
-                _fd_obj.index,
-                _fd_obj.constraint_type,
-                constraint_date,
-                _fd_obj.parent_task_no,
-                _fd_obj.calendar_code,
-                _fd_obj.predecessor_task_no,
-                _fd_obj.predecessor_lag,
-                _fd_obj.manually_scheduled,
-                _fd_obj.note,
-                _fd_obj.over_rule_gantt_planning,
-                _fd_obj.ignore_calendars,
-                _fd_obj.container_name,
-                _fd_obj.container_index,
-                _fd_obj.check_appointments,
-                _fd_obj.sent_from_back_office,
-                _fd_obj.create_job,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 134
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_get = src_dict.get
-            _fd_obj.source_app = _fd_get("sourceApp", UNSET)
-            _fd_obj.source_type = _fd_get("sourceType", UNSET)
-            _fd_obj.job_no = _fd_get("jobNo", UNSET)
-            _fd_obj.task_no = _fd_get("taskNo", UNSET)
-            task_type = _fd_get("taskType", UNSET)
-            _fd_obj.short_description = _fd_get("shortDescription", UNSET)
-            _fd_obj.description = _fd_get("description", UNSET)
-            _fd_obj.name = _fd_get("name", UNSET)
-            _fd_obj.type_ = _fd_get("type", UNSET)
-            _fd_obj.category = _fd_get("category", UNSET)
-            _fd_obj.time_marker = _fd_get("timeMarker", UNSET)
-            _fd_obj.pin = _fd_get("pin", UNSET)
-            _fd_obj.service_no = _fd_get("serviceNo", UNSET)
-            _fd_obj.service_group = _fd_get("serviceGroup", UNSET)
-            _fd_obj.service_class = _fd_get("serviceClass", UNSET)
-            _fd_obj.service_serial_no = _fd_get("serviceSerialNo", UNSET)
-            _fd_obj.service_name = _fd_get("serviceName", UNSET)
-            _fd_obj.iris_fault = _fd_get("irisFault", UNSET)
-            _fd_obj.iris_symptom = _fd_get("irisSymptom", UNSET)
-            _fd_obj.iris_area = _fd_get("irisArea", UNSET)
-            _fd_obj.iris_reason = _fd_get("irisReason", UNSET)
-            _fd_obj.iris_resolution = _fd_get("irisResolution", UNSET)
-            _fd_obj.skill1 = _fd_get("skill1", UNSET)
-            _fd_obj.skill2 = _fd_get("skill2", UNSET)
-            _fd_obj.skill3 = _fd_get("skill3", UNSET)
-            _fd_obj.contract_no = _fd_get("contractNo", UNSET)
-            _fd_obj.contract_type = _fd_get("contractType", UNSET)
-            _fd_obj.contract_description = _fd_get("contractDescription", UNSET)
-            contract_start_date = _fd_get("contractStartDate", UNSET)
-            contract_end_date = _fd_get("contractEndDate", UNSET)
-            parts_warranty_start_date = _fd_get("partsWarrantyStartDate", UNSET)
-            parts_warranty_end_date = _fd_get("partsWarrantyEndDate", UNSET)
-            labor_warranty_start_date = _fd_get("laborWarrantyStartDate", UNSET)
-            labor_warranty_end_date = _fd_get("laborWarrantyEndDate", UNSET)
-            importance = _fd_get("importance", UNSET)
-            _fd_obj.status = _fd_get("status", UNSET)
-            expected_response_date_time = _fd_get("expectedResponseDateTime", UNSET)
-            actual_response_date_time = _fd_get("actualResponseDateTime", UNSET)
-            requested_start_date = _fd_get("requestedStartDate", UNSET)
-            requested_end_date = _fd_get("requestedEndDate", UNSET)
-            _fd_obj.requested_start_time = _fd_get("requestedStartTime", UNSET)
-            _fd_obj.requested_end_time = _fd_get("requestedEndTime", UNSET)
-            confirmed_start_date = _fd_get("confirmedStartDate", UNSET)
-            confirmed_end_date = _fd_get("confirmedEndDate", UNSET)
-            actual_start_date = _fd_get("actualStartDate", UNSET)
-            actual_end_date = _fd_get("actualEndDate", UNSET)
-            _fd_obj.location_description = _fd_get("locationDescription", UNSET)
-            _fd_obj.duration = _fd_get("duration", UNSET)
-            _fd_obj.duration_in_seconds = _fd_get("durationInSeconds", UNSET)
-            _fd_obj.subject = _fd_get("subject", UNSET)
-            _fd_obj.body = _fd_get("body", UNSET)
-            _fd_obj.infinite_task = _fd_get("infiniteTask", UNSET)
-            task_open_as_of = _fd_get("taskOpenAsOf", UNSET)
-            task_open_till = _fd_get("taskOpenTill", UNSET)
-            _fd_obj.required_total_duration = _fd_get("requiredTotalDuration", UNSET)
-            _fd_obj.required_no_resources = _fd_get("requiredNoResources", UNSET)
-            appointment_earliest_allowed = _fd_get("appointmentEarliestAllowed", UNSET)
-            appointment_latest_allowed = _fd_get("appointmentLatestAllowed", UNSET)
-            _fd_obj.free_text_1 = _fd_get("freeText1", UNSET)
-            _fd_obj.free_text_2 = _fd_get("freeText2", UNSET)
-            _fd_obj.free_text_3 = _fd_get("freeText3", UNSET)
-            _fd_obj.free_text_4 = _fd_get("freeText4", UNSET)
-            _fd_obj.free_text_5 = _fd_get("freeText5", UNSET)
-            _fd_obj.free_text_6 = _fd_get("freeText6", UNSET)
-            _fd_obj.free_text_7 = _fd_get("freeText7", UNSET)
-            _fd_obj.free_text_8 = _fd_get("freeText8", UNSET)
-            _fd_obj.free_text_9 = _fd_get("freeText9", UNSET)
-            _fd_obj.free_text_10 = _fd_get("freeText10", UNSET)
-            _fd_obj.free_text_11 = _fd_get("freeText11", UNSET)
-            _fd_obj.free_text_12 = _fd_get("freeText12", UNSET)
-            _fd_obj.free_text_13 = _fd_get("freeText13", UNSET)
-            _fd_obj.free_text_14 = _fd_get("freeText14", UNSET)
-            _fd_obj.free_text_15 = _fd_get("freeText15", UNSET)
-            _fd_obj.free_text_16 = _fd_get("freeText16", UNSET)
-            _fd_obj.free_text_17 = _fd_get("freeText17", UNSET)
-            _fd_obj.free_text_18 = _fd_get("freeText18", UNSET)
-            _fd_obj.free_text_19 = _fd_get("freeText19", UNSET)
-            _fd_obj.free_text_20 = _fd_get("freeText20", UNSET)
-            _fd_obj.free_decimal_1 = _fd_get("freeDecimal1", UNSET)
-            _fd_obj.free_decimal_2 = _fd_get("freeDecimal2", UNSET)
-            _fd_obj.free_decimal_3 = _fd_get("freeDecimal3", UNSET)
-            _fd_obj.free_decimal_4 = _fd_get("freeDecimal4", UNSET)
-            _fd_obj.free_decimal_5 = _fd_get("freeDecimal5", UNSET)
-            free_date_1 = _fd_get("freeDate1", UNSET)
-            free_date_2 = _fd_get("freeDate2", UNSET)
-            free_date_3 = _fd_get("freeDate3", UNSET)
-            free_date_4 = _fd_get("freeDate4", UNSET)
-            free_date_5 = _fd_get("freeDate5", UNSET)
-            _fd_obj.free_bit_1 = _fd_get("freeBit1", UNSET)
-            _fd_obj.free_bit_2 = _fd_get("freeBit2", UNSET)
-            _fd_obj.free_bit_3 = _fd_get("freeBit3", UNSET)
-            _fd_obj.free_bit_4 = _fd_get("freeBit4", UNSET)
-            _fd_obj.free_bit_5 = _fd_get("freeBit5", UNSET)
-            _fd_obj.url1 = _fd_get("url1", UNSET)
-            _fd_obj.url_description_1 = _fd_get("urlDescription1", UNSET)
-            _fd_obj.url2 = _fd_get("url2", UNSET)
-            _fd_obj.url_description_2 = _fd_get("urlDescription2", UNSET)
-            _fd_obj.url3 = _fd_get("url3", UNSET)
-            _fd_obj.url_description_3 = _fd_get("urlDescription3", UNSET)
-            _fd_obj.certificate_no = _fd_get("certificateNo", UNSET)
-            _fd_obj.required_total_duration_in_seconds = _fd_get("requiredTotalDurationInSeconds", UNSET)
-            _fd_obj.do_not_count_appointment_resource = _fd_get("doNotCountAppointmentResource", UNSET)
-            _fd_obj.is_complete = _fd_get("isComplete", UNSET)
-            _fd_obj.planning_uom = _fd_get("planningUOM", UNSET)
-            _fd_obj.planning_uom_conversion = _fd_get("planningUOMConversion", UNSET)
-            _fd_obj.planning_qty = _fd_get("planningQty", UNSET)
-            _fd_obj.use_fix_planning_qty = _fd_get("useFixPlanningQty", UNSET)
-            _fd_obj.round_to_uom = _fd_get("roundToUOM", UNSET)
-            _fd_obj.appointment_template = _fd_get("appointmentTemplate", UNSET)
-            _fd_obj.bulk_planning_qty = _fd_get("bulkPlanningQty", UNSET)
-            start_date = _fd_get("startDate", UNSET)
-            end_date = _fd_get("endDate", UNSET)
-            _fd_obj.percent_done = _fd_get("percentDone", UNSET)
-            scheduling_mode = _fd_get("schedulingMode", UNSET)
-            base_line_start_date = _fd_get("baseLineStartDate", UNSET)
-            base_line_end_date = _fd_get("baseLineEndDate", UNSET)
-            _fd_obj.base_line_percent_done = _fd_get("baseLinePercentDone", UNSET)
-            dead_line = _fd_get("deadLine", UNSET)
-            _fd_obj.index = _fd_get("index", UNSET)
-            _fd_obj.constraint_type = _fd_get("constraintType", UNSET)
-            constraint_date = _fd_get("constraintDate", UNSET)
-            _fd_obj.parent_task_no = _fd_get("parentTaskNo", UNSET)
-            _fd_obj.calendar_code = _fd_get("calendarCode", UNSET)
-            _fd_obj.predecessor_task_no = _fd_get("predecessorTaskNo", UNSET)
-            _fd_obj.predecessor_lag = _fd_get("predecessorLag", UNSET)
-            _fd_obj.manually_scheduled = _fd_get("manuallyScheduled", UNSET)
-            _fd_obj.note = _fd_get("note", UNSET)
-            _fd_obj.over_rule_gantt_planning = _fd_get("overRuleGanttPlanning", UNSET)
-            _fd_obj.ignore_calendars = _fd_get("ignoreCalendars", UNSET)
-            _fd_obj.container_name = _fd_get("containerName", UNSET)
-            _fd_obj.container_index = _fd_get("containerIndex", UNSET)
-            _fd_obj.check_appointments = _fd_get("checkAppointments", UNSET)
-            _fd_obj.sent_from_back_office = _fd_get("sentFromBackOffice", UNSET)
-            _fd_obj.create_job = _fd_get("createJob", UNSET)
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+        (
+            _fd_obj.source_app,
+            _fd_obj.source_type,
+            _fd_obj.job_no,
+            _fd_obj.task_no,
+            task_type,
+            _fd_obj.short_description,
+            _fd_obj.description,
+            _fd_obj.name,
+            _fd_obj.type_,
+            _fd_obj.category,
+            _fd_obj.time_marker,
+            _fd_obj.pin,
+            _fd_obj.service_no,
+            _fd_obj.service_group,
+            _fd_obj.service_class,
+            _fd_obj.service_serial_no,
+            _fd_obj.service_name,
+            _fd_obj.iris_fault,
+            _fd_obj.iris_symptom,
+            _fd_obj.iris_area,
+            _fd_obj.iris_reason,
+            _fd_obj.iris_resolution,
+            _fd_obj.skill1,
+            _fd_obj.skill2,
+            _fd_obj.skill3,
+            _fd_obj.contract_no,
+            _fd_obj.contract_type,
+            _fd_obj.contract_description,
+            contract_start_date,
+            contract_end_date,
+            parts_warranty_start_date,
+            parts_warranty_end_date,
+            labor_warranty_start_date,
+            labor_warranty_end_date,
+            importance,
+            _fd_obj.status,
+            expected_response_date_time,
+            actual_response_date_time,
+            requested_start_date,
+            requested_end_date,
+            _fd_obj.requested_start_time,
+            _fd_obj.requested_end_time,
+            confirmed_start_date,
+            confirmed_end_date,
+            actual_start_date,
+            actual_end_date,
+            _fd_obj.location_description,
+            _fd_obj.duration,
+            _fd_obj.duration_in_seconds,
+            _fd_obj.subject,
+            _fd_obj.body,
+            _fd_obj.infinite_task,
+            task_open_as_of,
+            task_open_till,
+            _fd_obj.required_total_duration,
+            _fd_obj.required_no_resources,
+            appointment_earliest_allowed,
+            appointment_latest_allowed,
+            _fd_obj.free_text_1,
+            _fd_obj.free_text_2,
+            _fd_obj.free_text_3,
+            _fd_obj.free_text_4,
+            _fd_obj.free_text_5,
+            _fd_obj.free_text_6,
+            _fd_obj.free_text_7,
+            _fd_obj.free_text_8,
+            _fd_obj.free_text_9,
+            _fd_obj.free_text_10,
+            _fd_obj.free_text_11,
+            _fd_obj.free_text_12,
+            _fd_obj.free_text_13,
+            _fd_obj.free_text_14,
+            _fd_obj.free_text_15,
+            _fd_obj.free_text_16,
+            _fd_obj.free_text_17,
+            _fd_obj.free_text_18,
+            _fd_obj.free_text_19,
+            _fd_obj.free_text_20,
+            _fd_obj.free_decimal_1,
+            _fd_obj.free_decimal_2,
+            _fd_obj.free_decimal_3,
+            _fd_obj.free_decimal_4,
+            _fd_obj.free_decimal_5,
+            free_date_1,
+            free_date_2,
+            free_date_3,
+            free_date_4,
+            free_date_5,
+            _fd_obj.free_bit_1,
+            _fd_obj.free_bit_2,
+            _fd_obj.free_bit_3,
+            _fd_obj.free_bit_4,
+            _fd_obj.free_bit_5,
+            _fd_obj.url1,
+            _fd_obj.url_description_1,
+            _fd_obj.url2,
+            _fd_obj.url_description_2,
+            _fd_obj.url3,
+            _fd_obj.url_description_3,
+            _fd_obj.certificate_no,
+            _fd_obj.required_total_duration_in_seconds,
+            _fd_obj.do_not_count_appointment_resource,
+            _fd_obj.is_complete,
+            _fd_obj.planning_uom,
+            _fd_obj.planning_uom_conversion,
+            _fd_obj.planning_qty,
+            _fd_obj.use_fix_planning_qty,
+            _fd_obj.round_to_uom,
+            _fd_obj.appointment_template,
+            _fd_obj.bulk_planning_qty,
+            start_date,
+            end_date,
+            _fd_obj.percent_done,
+            scheduling_mode,
+            base_line_start_date,
+            base_line_end_date,
+            _fd_obj.base_line_percent_done,
+            dead_line,
+            _fd_obj.index,
+            _fd_obj.constraint_type,
+            constraint_date,
+            _fd_obj.parent_task_no,
+            _fd_obj.calendar_code,
+            _fd_obj.predecessor_task_no,
+            _fd_obj.predecessor_lag,
+            _fd_obj.manually_scheduled,
+            _fd_obj.note,
+            _fd_obj.over_rule_gantt_planning,
+            _fd_obj.ignore_calendars,
+            _fd_obj.container_name,
+            _fd_obj.container_index,
+            _fd_obj.check_appointments,
+            _fd_obj.sent_from_back_office,
+            _fd_obj.create_job,
+        ) = _fd_values
 
         if task_type is not UNSET:
             try:
@@ -1618,6 +1491,8 @@ _FD_FIELD_KEYS = (
 )
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_TaskType_BY_VALUE = TaskType._value2member_map_
 _FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET
+
 T = TypeVar("T", bound="TokenRequest")
 
 
@@ -38,19 +40,29 @@ class TokenRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         _fd_obj = cls.__new__(cls)
-        try:
-            (
-                _fd_obj.username,
-                _fd_obj.password,
-            ) = _FD_ALL(src_dict)
+        if type(src_dict) is not dict:
+            # Like the stock code's dict(src_dict): any mapping or pairs, and no __missing__ (defaultdict) calls.
+            src_dict = dict(src_dict)
+        try:  # usually every key is there: one C call fetches them all
+            _fd_values = _FD_ALL(src_dict)
             _fd_extra = len(src_dict) != 2
-        except (KeyError, TypeError):
-            # Some keys are absent (or src_dict is not a mapping: accept what dict() accepts, like the stock code).
-            if not isinstance(src_dict, dict):
-                src_dict = dict(src_dict)
-            _fd_obj.username = src_dict["username"]
-            _fd_obj.password = src_dict["password"]
-            _fd_extra = not _FD_KEYS.issuperset(src_dict)
+        except KeyError:  # some are absent: place the keys present, the others stay UNSET
+            _fd_values = _FD_ABSENT.copy()
+            _fd_extra = False
+            for _fd_key, _fd_value in src_dict.items():
+                _fd_index = _FD_INDEX.get(_fd_key)
+                if _fd_index is None:
+                    _fd_extra = True
+                else:
+                    _fd_values[_fd_index] = _fd_value
+            if _fd_values[0] is UNSET:
+                raise KeyError("username")
+            if _fd_values[1] is UNSET:
+                raise KeyError("password")
+        (
+            _fd_obj.username,
+            _fd_obj.password,
+        ) = _fd_values
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -78,3 +90,5 @@ class TokenRequest:
 _FD_FIELD_KEYS = ("username", "password")
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
+_FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
+_FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)

@@ -1,0 +1,1 @@
+"""Benchmarks behind `nox -s bench` (entry point: scripts/bench/run.py)."""
