@@ -99,6 +99,7 @@ from .generate import (
     PACKAGE,
     REPO_ROOT,
     finish_package,
+    positive_seconds,
     prepare,
     resolve_source,
     run_generator,
@@ -263,7 +264,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         default="breaking",
         help="drift that makes the run fail (default: breaking)",
     )
-    parser.add_argument("--timeout", type=float, default=20.0, help="network timeout in seconds (default 20)")
+    parser.add_argument(
+        "--timeout", type=positive_seconds, default=20.0, help="network timeout in seconds (default 20)"
+    )
     parser.add_argument(
         "--pinned", type=Path, default=REPO_ROOT / "openapi" / NORMALIZED, help="pinned document"
     )

@@ -76,6 +76,8 @@ def fetch_document(
     scheme_match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", source)
     scheme = scheme_match.group(1).lower() if scheme_match else ""
     if scheme in ("http", "https"):
+        if not urlsplit(source).hostname:
+            raise FetchError(f"No host in the URL {display_url(source)!r}: expected e.g. https://host/docs")
         with httpx.Client(
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,

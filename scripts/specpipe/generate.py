@@ -322,6 +322,17 @@ def print_summary(summary: dict[str, Any]) -> None:
     print("\n".join(lines))
 
 
+def positive_seconds(text: str) -> float:
+    """argparse type for --timeout: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600 seconds, not {text}")
+    return value
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nox -s generate --", description="Regenerate the raw client.")
     parser.add_argument(
@@ -334,7 +345,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--offline", action="store_true", help="skip the fetch; regenerate from the pinned copy"
     )
     parser.add_argument("--strict", action="store_true", help="fail (changing nothing) when the fetch fails")
-    parser.add_argument("--timeout", type=float, default=20.0, help="network timeout in seconds (default 20)")
+    parser.add_argument(
+        "--timeout", type=positive_seconds, default=20.0, help="network timeout in seconds (default 20)"
+    )
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

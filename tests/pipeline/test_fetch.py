@@ -468,3 +468,9 @@ def test_directory_and_unsupported_scheme(tmp_path: Path) -> None:
     assert fetch_error(str(tmp_path)) == f"Not a file: {tmp_path.resolve()}"
     assert fetch_error("ftp://example.invalid/openapi.json").startswith("Unsupported URL scheme 'ftp'")
     assert fetch_error("   ") == "No document source given: pass a URL or a file path"
+
+
+def test_url_without_host_is_refused_in_one_line() -> None:
+    with pytest.raises(FetchError) as refused:
+        fetch_document("https:///openapi.json")
+    assert str(refused.value) == "No host in the URL 'https:///openapi.json': expected e.g. https://host/docs"

@@ -273,3 +273,11 @@ def test_secrets_in_the_docs_url_are_neither_printed_nor_pinned(
     for secret in ("hunter2", "s3cr3t-key"):
         assert secret not in captured.out + captured.err + meta
     assert "/openapi.json" in json.loads(meta)["source"]
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "abc", "1e9"])
+def test_bad_timeout_is_refused_in_one_line(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--timeout", value, "--offline"])
+    assert exited.value.code == 2
+    assert "--timeout" in capsys.readouterr().err.strip().splitlines()[-1]
