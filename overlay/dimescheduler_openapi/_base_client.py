@@ -14,7 +14,13 @@ import httpx
 from ._call import Call
 from ._config import Settings
 from ._environment import Environment
-from ._errors import APIConnectionError, APITimeoutError, ConfigurationError, status_error
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidRequestError,
+    status_error,
+)
 from ._logging import describe
 from ._transports import instrument, instrument_async, parse_retry_after
 
@@ -23,6 +29,23 @@ __all__ = ["DEFAULT_TIMEOUT", "CapturedResponse", "ClientBase", "Timeout"]
 DEFAULT_TIMEOUT: Final = 30.0
 
 Timeout = float | httpx.Timeout | None
+
+
+def checked_timeout(timeout: Timeout, error: type[Exception]) -> httpx.Timeout:
+    """`timeout` as an httpx.Timeout; a negative or non-numeric number of seconds raises `error`."""
+    if isinstance(timeout, httpx.Timeout):
+        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    elif timeout is None or (isinstance(timeout, int | float) and not isinstance(timeout, bool)):
+        values = [timeout]
+    else:
+        raise error(
+            f"timeout must be seconds (a number), an httpx.Timeout or None, not {type(timeout).__name__}"
+        )
+    for value in values:
+        if value is not None and not value > 0:
+            raise error(f"timeout must be more than 0 seconds, not {value}")
+    return httpx.Timeout(timeout)
+
 
 # Set by the client itself; letting callers pass them would silently undo the client's wiring.
 _RESERVED_HTTPX_KWARGS = frozenset({"base_url", "auth", "headers", "timeout", "transport"})
@@ -112,7 +135,7 @@ def wire_sync(
     """Point an httpx.Client (ours or injected) at the API with our auth, headers, retries and logging."""
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
-    http.timeout = httpx.Timeout(timeout)
+    http.timeout = checked_timeout(timeout, ConfigurationError)
     http.headers.update(settings.headers)
     http.event_hooks["response"].append(record)
     # httpx picks a transport per URL: the default one, or a mount (proxies). Wrap them all.
@@ -131,7 +154,7 @@ def wire_async(
 ) -> None:
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
-    http.timeout = httpx.Timeout(timeout)
+    http.timeout = checked_timeout(timeout, ConfigurationError)
     http.headers.update(settings.headers)
     http.event_hooks["response"].append(record)
     http._transport = instrument_async(http._transport, settings.retry)
@@ -153,7 +176,9 @@ def build_request(http: httpx.Client | httpx.AsyncClient, call: Call[Any], timeo
         params=list(call.params) or None,
         content=content,
         headers=headers,
-        timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+        timeout=httpx.USE_CLIENT_DEFAULT
+        if timeout is None
+        else checked_timeout(timeout, InvalidRequestError),
     )
 
 

@@ -467,3 +467,26 @@ def test_import_is_cheap_and_loads_clients_lazily() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]", "True"]
+
+
+@pytest.mark.parametrize("bad", [-1, 0, "30", httpx.Timeout(5.0, read=-2.0)])
+def test_bad_client_timeout_is_a_configuration_error(bad: Any) -> None:
+    with pytest.raises(ConfigurationError, match="timeout"):
+        DimeSchedulerClient(api_key="k", environment="http://127.0.0.1:1", timeout=bad)
+
+
+def test_bad_call_timeout_is_refused_before_sending() -> None:
+    from dimescheduler_openapi import InvalidRequestError
+
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=[])
+
+    with DimeSchedulerClient(
+        api_key="k", environment="http://127.0.0.1:1", transport=httpx.MockTransport(handler)
+    ) as client:
+        with pytest.raises(InvalidRequestError, match="timeout"):
+            client.categories.get_all(timeout=-5)
+        assert client.categories.get_all(timeout=None) == [] and len(sent) == 1
