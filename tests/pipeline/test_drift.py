@@ -317,3 +317,33 @@ def test_fail_on_threshold(status_changes: list[str], fail_on: str, expected: in
     assert exit_code(report, fail_on) == expected
     report.error = "gone"
     assert exit_code(report, fail_on) == 1
+
+
+@pytest.mark.node
+def test_vendor_2023_swagger_against_the_committed_pin(tmp_path: Path) -> None:
+    """A real document no one here wrote (the vendor's 2023 Power Platform Swagger 2.0), served locally as the
+    live side against the committed pin: converted, compared, and the known renames surface as breaking."""
+    source = Path(__file__).parent / "data" / "vendor-powerplatform-swagger2.json"
+    repo = Path(__file__).resolve().parents[2]
+    before = digest(repo / "openapi", repo / "generated")
+    routes = {
+        "/docs": Route.html("<html><body>API reference</body></html>"),  # no link: well-known paths are tried
+        "/swagger/v1/swagger.json": Route(
+            body=source.read_bytes(), headers={"Content-Type": "application/json"}
+        ),
+    }
+    with serve(routes) as server:
+        code = main(["--url", server.url("/docs"), "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "drift-report.json").read_text())
+    assert code == 1 and report["status"] == "breaking"
+    assert report["live"]["via"] == "well-known"
+    renamed = [c for c in report["changes"] if c["class"] == "path-removed" and "`/category`" in c["message"]]
+    assert renamed and renamed[0]["severity"] == "breaking"
+    added = {c["location"] for c in report["changes"] if c["class"] == "path-added"}
+    assert "#/paths/~1webhooks~1AppointmentCreated" in added
+    assert any(entry["accessor"] == "categories.get_all" for entry in report["overlay"])
+    assert any(
+        entry["object"] == "dimescheduler_raw.api.indicator.indicator_get_category"
+        for entry in report["python_api"]
+    )
+    assert digest(repo / "openapi", repo / "generated") == before
