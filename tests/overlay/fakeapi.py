@@ -16,7 +16,6 @@ import base64
 import contextlib
 import itertools
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from localserver import serving, unused_port
 
 __all__ = [
     "FakeAPI",
@@ -36,8 +37,6 @@ __all__ = [
     "serve_api",
     "unused_port",
 ]
-
-_SHUTDOWN_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -239,22 +238,5 @@ def serve_api(handler: Handler) -> Iterator[FakeAPI]:
     api = FakeAPI(f"http://{host!s}:{port}", handler)
     httpd.api = api
     httpd.stopping = threading.Event()
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"fakeapi-{port}", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(httpd, httpd.stopping, f"fakeapi-{port}"):
         yield api
-    finally:
-        httpd.stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(_SHUTDOWN_SECONDS)
-
-
-def unused_port() -> int:
-    """A port on 127.0.0.1 that was just bound and released, so connecting to it is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -22,9 +21,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-__all__ = ["LocalServer", "Route", "serve", "unused_port"]
+from localserver import serving, unused_port
 
-_SHUTDOWN_SECONDS = 5.0
+__all__ = ["LocalServer", "Route", "serve", "unused_port"]
 
 
 @dataclass(frozen=True)
@@ -136,22 +135,5 @@ def serve(routes: Mapping[str, Route] | None = None) -> Iterator[LocalServer]:
     local = LocalServer(f"http://{host!s}:{port}", dict(routes or {}))
     httpd.local = local
     httpd.stopping = threading.Event()
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"test-server-{port}", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(httpd, httpd.stopping, f"test-server-{port}"):
         yield local
-    finally:
-        httpd.stopping.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(_SHUTDOWN_SECONDS)
-
-
-def unused_port() -> int:
-    """A port on 127.0.0.1 that was just bound and released, so connecting to it is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
