@@ -185,3 +185,14 @@ def test_table_row_matches_its_annotation_and_the_document(name: str) -> None:
         assert annotated == ["Listing", row.read]
     assert row.read == answer_model(row.route)
     assert all(isinstance(getattr(models, model, None), type) for model in names)
+
+
+def test_resource_repr_names_what_each_method_sends() -> None:
+    from dimescheduler_openapi import DimeSchedulerClient
+
+    with DimeSchedulerClient(api_key="repr-secret", environment="http://127.0.0.1:1") as client:
+        shown = repr(client.categories)
+    assert shown == (
+        "<SyncCrud: create=POST /category, delete=DELETE /category, get_all=GET /category, update=PUT /category>"
+    )
+    assert "repr-secret" not in shown

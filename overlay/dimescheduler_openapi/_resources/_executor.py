@@ -40,6 +40,9 @@ class SyncResource:
     def _run(self, call: Call[T], timeout: Timeout) -> T:
         return self._executor.execute(call, timeout=timeout)
 
+    def __repr__(self) -> str:
+        return describe_resource(self)
+
 
 class AsyncResource:
     """Base of the async resources: awaits a built Call on the async client."""
@@ -56,3 +59,12 @@ class AsyncResource:
 
     async def _run(self, call: Call[T], timeout: Timeout) -> T:
         return await self._executor.execute(call, timeout=timeout)
+
+    def __repr__(self) -> str:
+        return describe_resource(self)
+
+
+def describe_resource(resource: SyncResource | AsyncResource) -> str:
+    """`<SyncCrud: create=POST /category, ...>`: what each method sends, for a readable repr."""
+    methods = ", ".join(f"{name}={e.method} {e.path}" for name, e in sorted(resource._endpoints().items()))
+    return f"<{type(resource).__name__}: {methods}>"
