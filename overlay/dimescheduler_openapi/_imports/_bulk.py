@@ -154,15 +154,7 @@ async def run_bulk(
     try:
         while True:
             await slots.acquire()
-            if collector.stop:
-                slots.release()
-                break
-            try:
-                item = numbered.next()
-            except Exception as exc:
-                slots.release()
-                input_error = exc
-                break
+            item, input_error = _take(numbered, collector)
             if item is None:
                 slots.release()
                 break
@@ -204,12 +196,8 @@ def run_bulk_sync(
 
     input_error: Exception | None = None
     if concurrency == 1:
-        while not collector.stop:
-            try:
-                item = numbered.next()
-            except Exception as exc:
-                input_error = exc
-                break
+        while True:
+            item, input_error = _take(numbered, collector)
             if item is None:
                 break
             send(*item)
@@ -227,15 +215,7 @@ def run_bulk_sync(
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dimescheduler-import") as pool:
         while True:
             slots.acquire()
-            if collector.stop:
-                slots.release()
-                break
-            try:
-                item = numbered.next()
-            except Exception as exc:
-                slots.release()
-                input_error = exc
-                break
+            item, input_error = _take(numbered, collector)
             if item is None:
                 slots.release()
                 break
@@ -243,6 +223,19 @@ def run_bulk_sync(
     for future in futures:
         future.result()  # `work` catches Exception; this only surfaces what must not be swallowed
     return collector.report(numbered, input_error)
+
+
+def _take(
+    numbered: _Numbered, collector: _Collector
+) -> tuple[tuple[int, int, list[object]] | None, Exception | None]:
+    """The next chunk to send, or None with the reason to stop: a failure was collected under
+    stop_on_error, the input ended, or reading it raised (returned as the second item)."""
+    if collector.stop:
+        return None, None
+    try:
+        return numbered.next(), None
+    except Exception as exc:
+        return None, exc
 
 
 class _Numbered:
