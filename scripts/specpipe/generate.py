@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,6 @@ class Source:
     fetched: bool
     url: str | None = None
     via: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -166,11 +165,15 @@ def run_generator(normalized_text: str, workdir: Path) -> Path:
         interesting = [
             line for line in output.splitlines() if line.strip() and not line.startswith("Generating")
         ]
-        detail = interesting[0] if interesting else f"exit code {proc.returncode}"
-        for line in interesting:
-            if line.startswith(("WARNING", "Unable", "ERROR")) or "Error" in line:
-                detail = line
-                break
+        fallback = interesting[0] if interesting else f"exit code {proc.returncode}"
+        detail = next(
+            (
+                line
+                for line in interesting
+                if line.startswith(("WARNING", "Unable", "ERROR")) or "Error" in line
+            ),
+            fallback,
+        )
         raise GenerationError(f"openapi-python-client failed: {detail.strip()[:300]}")
     return out
 
