@@ -14,12 +14,14 @@ turns into in an attrs-based client (``int | Unset`` -> ``str | Unset``); hence 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .drift_changes import BREAKING, NON_BREAKING, Severity
+
+V = TypeVar("V")
 
 Kind = Literal["removed", "changed", "added"]
 
@@ -159,24 +161,27 @@ def _annotation(arg: ast.arg) -> str:
 
 
 def _compare_module(name: str, before: Module, after: Module) -> Iterator[ApiChange]:
-    for function, signature in before.functions.items():
-        dotted = f"{name}.{function}"
-        if function not in after.functions:
-            yield ApiChange("removed", BREAKING, dotted, f"Function `{dotted}` was removed.")
+    yield from _by_name("Function", name, before.functions, after.functions, _compare_function)
+    yield from _by_name("Class", name, before.classes, after.classes, _compare_class)
+
+
+def _by_name(
+    kind: str,
+    prefix: str,
+    before: Mapping[str, V],
+    after: Mapping[str, V],
+    compare: Callable[[str, V, V], Iterator[ApiChange]],
+) -> Iterator[ApiChange]:
+    """Entries of two name -> thing maps: removed (breaking), compared where both have them, added."""
+    for key, old in before.items():
+        where = f"{prefix}.{key}"
+        if key in after:
+            yield from compare(where, old, after[key])
         else:
-            yield from _compare_function(dotted, signature, after.functions[function])
-    for function in after.functions.keys() - before.functions.keys():
-        dotted = f"{name}.{function}"
-        yield ApiChange("added", NON_BREAKING, dotted, f"Function `{dotted}` was added.")
-    for cls, shape in before.classes.items():
-        dotted = f"{name}.{cls}"
-        if cls not in after.classes:
-            yield ApiChange("removed", BREAKING, dotted, f"Class `{dotted}` was removed.")
-        else:
-            yield from _compare_class(dotted, shape, after.classes[cls])
-    for cls in after.classes.keys() - before.classes.keys():
-        dotted = f"{name}.{cls}"
-        yield ApiChange("added", NON_BREAKING, dotted, f"Class `{dotted}` was added.")
+            yield ApiChange("removed", BREAKING, where, f"{kind} `{where}` was removed.")
+    for key in after.keys() - before.keys():
+        where = f"{prefix}.{key}"
+        yield ApiChange("added", NON_BREAKING, where, f"{kind} `{where}` was added.")
 
 
 def _compare_class(dotted: str, before: Class, after: Class) -> Iterator[ApiChange]:
@@ -219,15 +224,7 @@ def _compare_class(dotted: str, before: Class, after: Class) -> Iterator[ApiChan
     for member in after.members.keys() - before.members.keys():
         where = f"{dotted}.{member}"
         yield ApiChange("added", NON_BREAKING, where, f"`{where}` = {after.members[member]} was added.")
-    for method, signature in before.methods.items():
-        where = f"{dotted}.{method}"
-        if method not in after.methods:
-            yield ApiChange("removed", BREAKING, where, f"Method `{where}` was removed.")
-        else:
-            yield from _compare_function(where, signature, after.methods[method])
-    for method in after.methods.keys() - before.methods.keys():
-        where = f"{dotted}.{method}"
-        yield ApiChange("added", NON_BREAKING, where, f"Method `{where}` was added.")
+    yield from _by_name("Method", dotted, before.methods, after.methods, _compare_function)
 
 
 def _compare_function(dotted: str, before: Function, after: Function) -> Iterator[ApiChange]:
