@@ -306,7 +306,7 @@ _UNPARSEABLE = object()
 def _parse(body: bytes) -> object:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep: libyaml below refuses it too, loader.py says why
         pass
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:

@@ -1,7 +1,15 @@
 """`nox -s generate`: fetch the vendor document, normalize it, regenerate `generated/dimescheduler_raw`.
 
 Nothing under `openapi/` or `generated/` changes unless every step succeeded: the client is generated into a
-temporary folder next to `generated/` and swapped in at the end.
+work folder under `.generate-tmp/` at the repository root (same filesystem, outside everything the sdist
+ships; leftovers of killed runs are removed at start) and swapped in at the end. SIGTERM and Ctrl-C stop
+the run cleanly: the generator and its post-hooks are killed, the work folder is removed; during the
+swap-in itself they are held until it is done.
+
+Operations openapi-python-client cannot generate are left out (`leftout.py`): the generator's warnings are
+read, the operations and components they name are removed from the normalized document and the client is
+generated again, at most `MAX_GENERATOR_ROUNDS` times. `openapi/dimescheduler.json` is always the document
+the client was generated from; the left-out operations are listed in the summary and `upstream.meta.json`.
 """
 
 from __future__ import annotations
@@ -11,20 +19,24 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
+import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .errors import FetchError, GenerationError, PipelineError, SpecError
 from .fetch import DEFAULT_DOCS_URL, display_url, fetch_document
+from .leftout import GeneratorReport, LeftOut, describe, leave_out, read_generator_output
 from .loader import ensure_openapi3, parse_document
-from .normalize import FixUp, normalize, summarize
+from .normalize import FixUp, binary_media_types, normalize, summarize
+from .routes import write_route_modules
+from .workspace import Interrupted, held_signals, interruptible, run_process, work_folder
 from .yaml_twin import yaml_twin
 
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +44,8 @@ REPO_ROOT = SCRIPTS_DIR.parent
 GENERATOR_CONFIG = SCRIPTS_DIR / "openapi-python-client.yaml"
 TEMPLATES_DIR = SCRIPTS_DIR / "templates"
 GENERATOR_VERSION = "0.29.1"
+GENERATOR_TIMEOUT_SECONDS = 900
+MAX_GENERATOR_ROUNDS = 5
 PACKAGE = "dimescheduler_raw"
 UPSTREAM = "upstream.json"
 UPSTREAM_META = "upstream.meta.json"
@@ -42,6 +56,7 @@ HEADER = (
     "# Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.\n"
 )
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OCTET_STREAM = "application/octet-stream"
 
 
 @dataclass
@@ -63,6 +78,19 @@ class Prepared:
     normalized: dict[str, Any]
     fixups: list[FixUp]
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A generated package and the document it was generated from (the normalized one minus left-out parts)."""
+
+    package: Path
+    document: dict[str, Any]
+    left_out: list[LeftOut]
+    unused: list[str] = field(
+        default_factory=list
+    )  # why components no left-out operation needed were removed
+    binary_media_types: list[str] = field(default_factory=list)
 
 
 def dump_json(document: Any) -> str:
@@ -135,10 +163,59 @@ def validate(document: dict[str, Any], label: str) -> None:
         raise SpecError(f"normalized document from {label} is not valid OpenAPI: {first[:300]}") from exc
 
 
+# --- running openapi-python-client ----------------------------------------------------------------
+
+
 def run_generator(normalized_text: str, workdir: Path) -> Path:
-    """Generate the package into workdir; return its folder. Any generator warning is an error."""
+    """Generate the package into workdir; return its folder. Anything the generator cannot generate is an
+    error naming every operation affected and why (``build_client`` leaves such operations out instead)."""
+    document = json.loads(normalized_text)
+    package, report = generate_once(normalized_text, document, workdir)
+    if report:
+        raise GenerationError(problem_message(document, report))
+    return package
+
+
+def build_client(document: dict[str, Any], workdir: Path, label: str, *, strict: bool = False) -> Built:
+    """Generate the client from ``document``, leaving out the operations the generator cannot generate
+    (``strict``: failing instead, with every operation that would be left out and why)."""
+    left_out: list[LeftOut] = []
+    unused: list[str] = []
+    round_number = 0
+    while True:
+        round_number += 1
+        package, report = generate_once(dump_json(document), document, workdir / f"round-{round_number}")
+        if not report:
+            return Built(package, document, left_out, unused, binary_media_types(document))
+        if report.fatal or report.other:
+            raise GenerationError(problem_message(document, report))
+        if strict:
+            raise GenerationError(
+                f"{problem_message(document, report)}; --strict does not leave operations out"
+            )
+        if round_number == MAX_GENERATOR_ROUNDS:
+            raise GenerationError(
+                f"{problem_message(document, report)} (after {round_number} generator runs)"
+            )
+        pruned = leave_out(document, report)
+        if pruned.document == document:
+            raise GenerationError(f"{problem_message(document, report)} (and leaving them out did not help)")
+        document, left_out, unused = pruned.document, left_out + pruned.left_out, unused + pruned.unused
+        validate(document, f"{label} without what the generator cannot generate")
+        shutil.rmtree(package.parent, ignore_errors=True)
+
+
+def problem_message(document: dict[str, Any], report: GeneratorReport) -> str:
+    """One line: the operations the report makes unusable, each with its reason, then anything else."""
+    pruned = leave_out(document, report)
+    return describe(pruned.left_out, [*pruned.unused, *report.other])
+
+
+def generate_once(text: str, document: dict[str, Any], workdir: Path) -> tuple[Path, GeneratorReport]:
+    """One generator run into ``workdir``: the package folder and what the generator could not generate."""
+    workdir.mkdir(parents=True, exist_ok=True)
     spec_path = workdir / NORMALIZED
-    spec_path.write_text(normalized_text, encoding="utf-8")
+    spec_path.write_text(text, encoding="utf-8")
     out = workdir / PACKAGE
     command = [
         sys.executable,
@@ -152,30 +229,35 @@ def run_generator(normalized_text: str, workdir: Path) -> Path:
         "--output-path",
         str(out),
         "--config",
-        str(GENERATOR_CONFIG),
+        str(write_generator_config(workdir, binary_media_types(document))),
         "--custom-template-path",
         str(TEMPLATES_DIR),
     ]
     env = dict(
         os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     )
-    proc = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=env, check=False)
-    output = (proc.stdout + "\n" + proc.stderr).strip()
-    if proc.returncode != 0 or "Warning" in output or "Error" in output or not out.is_dir():
-        interesting = [
-            line for line in output.splitlines() if line.strip() and not line.startswith("Generating")
-        ]
-        fallback = interesting[0] if interesting else f"exit code {proc.returncode}"
-        detail = next(
-            (
-                line
-                for line in interesting
-                if line.startswith(("WARNING", "Unable", "ERROR")) or "Error" in line
-            ),
-            fallback,
-        )
-        raise GenerationError(f"openapi-python-client failed: {detail.strip()[:300]}")
-    return out
+    proc = run_process(command, cwd=workdir, env=env, timeout=GENERATOR_TIMEOUT_SECONDS)
+    report = read_generator_output(proc.stderr, document)
+    unread = [line for line in proc.stdout.splitlines() if "Warning" in line or "Error" in line]
+    report.other.extend(line.strip() for line in unread)
+    if proc.returncode != 0 or not out.is_dir():
+        report.fatal = True
+        made = "" if out.is_dir() else " and generated no package"
+        report.other.append(f"the generator exited with code {proc.returncode}{made}")
+    return out, report
+
+
+def write_generator_config(workdir: Path, binary: list[str]) -> Path:
+    """scripts/openapi-python-client.yaml plus this document's content_type_overrides, as JSON in workdir.
+
+    A media type the generator cannot handle is generated as application/octet-stream (raw bytes); the
+    generated request still sends the document's own media type as its Content-Type."""
+    config = yaml.safe_load(GENERATOR_CONFIG.read_text(encoding="utf-8"))
+    if binary:
+        config["content_type_overrides"] = dict.fromkeys(binary, OCTET_STREAM)
+    path = workdir / "openapi-python-client.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return path
 
 
 def finish_package(package_dir: Path) -> int:
@@ -200,19 +282,33 @@ def check_one_module_per_operation(package_dir: Path, document: dict[str, Any]) 
         )
 
 
-def new_meta(source: Source, upstream_text: str, previous: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The meta record to write, or None when the document's content did not change."""
+# --- writing the results --------------------------------------------------------------------------
+
+
+def new_meta(
+    source: Source, upstream_text: str, previous: dict[str, Any] | None, left_out: Sequence[LeftOut] = ()
+) -> dict[str, Any] | None:
+    """The meta record to write, or None when it would not change.
+
+    A fetched document whose content changed gets a new record; otherwise the previous record is kept and only
+    its ``left_out`` list (present when operations were left out) follows this run."""
     digest = sha256(upstream_text)
-    if previous is not None and previous.get("sha256") == digest:
+    if source.fetched and (previous is None or previous.get("sha256") != digest):
+        meta: dict[str, Any] = {
+            "source": source.url,
+            "found_via": source.via,
+            "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            "sha256": digest,
+            "bytes": len(upstream_text.encode("utf-8")),
+            "note": "Fetched by `nox -s generate`; upstream.json is the document pretty-printed, otherwise untouched.",
+        }
+    elif previous is not None:
+        meta = {key: value for key, value in previous.items() if key != "left_out"}
+    else:
         return None
-    return {
-        "source": source.url,
-        "found_via": source.via,
-        "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        "sha256": digest,
-        "bytes": len(upstream_text.encode("utf-8")),
-        "note": "Fetched by `nox -s generate`; upstream.json is the document pretty-printed, otherwise untouched.",
-    }
+    if left_out:
+        meta["left_out"] = [operation.as_dict() for operation in left_out]
+    return None if meta == previous else meta
 
 
 def read_meta(path: Path) -> dict[str, Any] | None:
@@ -223,18 +319,22 @@ def read_meta(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str, tmp_dir: Path | None = None) -> bool:
+    """Write ``text`` to ``path`` unless it holds it already; the temporary file is made in ``tmp_dir``
+    (same filesystem; default: beside ``path``) and renamed into place."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = (tmp_dir or path.parent) / f".{path.name}.tmp"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return True
 
 
-def swap_package(new_package: Path, target: Path) -> None:
-    """Replace target with new_package by renames on one filesystem; restore target if that fails."""
-    backup = target.with_name(f".{target.name}.old")
+def swap_package(new_package: Path, target: Path, backup_dir: Path) -> None:
+    """Replace target with new_package by renames on one filesystem; restore target if that fails.
+
+    The previous package is moved into ``backup_dir`` (the run's work folder, removed with it)."""
+    backup = backup_dir / f"previous-{target.name}"
     if backup.exists():
         shutil.rmtree(backup)
     if target.exists():
@@ -245,8 +345,6 @@ def swap_package(new_package: Path, target: Path) -> None:
         if backup.exists():
             os.replace(backup, target)
         raise
-    if backup.exists():
-        shutil.rmtree(backup)
 
 
 def trees_equal(a: Path, b: Path) -> bool:
@@ -260,65 +358,104 @@ def trees_equal(a: Path, b: Path) -> bool:
     return b.is_dir() and listing(a) == listing(b)
 
 
+def commit(root: Path, work: Path, source: Source, prepared: Prepared, built: Built) -> list[str]:
+    """Swap the new files into openapi/ and generated/ (signals held meanwhile); return what changed."""
+    openapi_dir = root / "openapi"
+    target = root / "generated" / PACKAGE
+    if built.document == prepared.normalized:
+        normalized_text, normalized_yaml = prepared.normalized_text, prepared.normalized_yaml
+    else:
+        normalized_text, normalized_yaml = dump_json(built.document), yaml_twin(built.document)
+    meta = new_meta(source, prepared.upstream_text, read_meta(openapi_dir / UPSTREAM_META), built.left_out)
+    changed_package = not trees_equal(built.package, target)
+    files = [
+        (UPSTREAM, prepared.upstream_text if source.fetched else None),
+        (UPSTREAM_META, dump_json(meta) if meta is not None else None),
+        (NORMALIZED, normalized_text),
+        (NORMALIZED_YAML, normalized_yaml),
+    ]
+    changed = []
+    openapi_dir.mkdir(parents=True, exist_ok=True)
+    with held_signals():
+        for name, text in files:
+            if text is not None and write_if_changed(openapi_dir / name, text, work):
+                changed.append(f"openapi/{name}")
+        if changed_package:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            swap_package(built.package, target, work)
+            changed.append(f"generated/{PACKAGE}/")
+    return changed
+
+
 def regenerate(*, root: Path, url: str | None, offline: bool, strict: bool, timeout: float) -> dict[str, Any]:
     started = time.monotonic()
-    openapi_dir = root / "openapi"
-    generated_dir = root / "generated"
-    source = resolve_source(url, offline=offline, strict=strict, timeout=timeout, openapi_dir=openapi_dir)
+    source = resolve_source(
+        url, offline=offline, strict=strict, timeout=timeout, openapi_dir=root / "openapi"
+    )
     prepared = prepare(source)
-    generated_dir.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".generate-", dir=generated_dir))
-    try:
-        package = run_generator(prepared.normalized_text, workdir)
-        files = finish_package(package)
-        check_one_module_per_operation(package, prepared.normalized)
-        meta = (
-            new_meta(source, prepared.upstream_text, read_meta(openapi_dir / UPSTREAM_META))
-            if source.fetched
-            else None
-        )
-        target = generated_dir / PACKAGE
-        changed_package = not trees_equal(package, target)
+    with work_folder(root) as work:
+        built = build_client(prepared.normalized, work / "generate", source.label, strict=strict)
+        config = write_generator_config(work, built.binary_media_types)
+        aliases = write_route_modules(built.package, built.document, config)
+        files = finish_package(built.package)
+        check_one_module_per_operation(built.package, built.document)
         # Only now, with everything built, does anything in openapi/ or generated/ change.
-        changed = []
-        if source.fetched and write_if_changed(openapi_dir / UPSTREAM, prepared.upstream_text):
-            changed.append(f"openapi/{UPSTREAM}")
-        if meta is not None and write_if_changed(openapi_dir / UPSTREAM_META, dump_json(meta)):
-            changed.append(f"openapi/{UPSTREAM_META}")
-        if write_if_changed(openapi_dir / NORMALIZED, prepared.normalized_text):
-            changed.append(f"openapi/{NORMALIZED}")
-        if write_if_changed(openapi_dir / NORMALIZED_YAML, prepared.normalized_yaml):
-            changed.append(f"openapi/{NORMALIZED_YAML}")
-        if changed_package:
-            swap_package(package, target)
-            changed.append(f"generated/{PACKAGE}/")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    schemas = prepared.normalized.get("components", {}).get("schemas", {})
+        changed = commit(root, work, source, prepared, built)
+    summary = summary_of(source, prepared, built, files, changed, time.monotonic() - started)
+    summary["unbound_names"] = [f"{alias.name} ({alias.reason})" for alias in aliases if alias.target is None]
+    return summary
+
+
+def summary_of(
+    source: Source, prepared: Prepared, built: Built, files: int, changed: list[str], seconds: float
+) -> dict[str, Any]:
+    document = built.document
     return {
         "source": source.label,
         "sha256": sha256(prepared.upstream_text),
-        "paths": len(prepared.normalized.get("paths", {})),
-        "operations": count_operations(prepared.normalized),
-        "schemas": len(schemas),
+        "paths": len(document.get("paths", {})),
+        "operations": count_operations(document),
+        "schemas": len(document.get("components", {}).get("schemas", {})),
         "fixups": summarize(prepared.fixups),
-        "notes": prepared.notes,
+        "binary_media_types": built.binary_media_types,
+        "left_out": [operation.as_dict() for operation in built.left_out],
+        "notes": [*prepared.notes, *(f"removed {reason}" for reason in built.unused)],
         "files": files,
         "changed": changed,
-        "seconds": round(time.monotonic() - started, 2),
+        "seconds": round(seconds, 2),
     }
+
+
+def unbound_line(unbound: list[str]) -> str:
+    """The summary line on the overlay's stable model names (dimescheduler_raw.aliases)."""
+    if not unbound:
+        return "names:      every stable model name of the overlay is bound (dimescheduler_raw.aliases)"
+    shown = "; ".join(unbound[:3]) + (f"; and {len(unbound) - 3} more" if len(unbound) > 3 else "")
+    return f"names:      {len(unbound)} stable model names unbound, typed Any: {shown}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
     fixups = ", ".join(f"{rule} x{count}" for rule, count in summary["fixups"].items()) or "none"
     changed = ", ".join(summary["changed"]) or "nothing (already up to date)"
+    left_out = summary["left_out"]
+    count = (
+        f"{len(left_out)} operation{'' if len(left_out) == 1 else 's'} openapi-python-client cannot generate"
+    )
     lines = [
         f"source:     {summary['source']}",
         f"sha256:     {summary['sha256']}",
         f"document:   {summary['paths']} paths, {summary['operations']} operations, {summary['schemas']} schemas",
         f"fix-ups:    {fixups}",
+        *(
+            [f"bytes:      {', '.join(summary['binary_media_types'])} (sent and read as raw bytes)"]
+            if summary["binary_media_types"]
+            else []
+        ),
+        f"left out:   {count if left_out else 'none'}",
+        *(f"left out:   {op['method']} {op['path']}: {op['reason']}" for op in left_out),
         *(f"note:       {note}" for note in summary["notes"]),
         f"generated:  {summary['files']} files in generated/{PACKAGE}",
+        unbound_line(summary.get("unbound_names", [])),
         f"changed:    {changed}",
         f"took:       {summary['seconds']:.1f} s",
     ]
@@ -347,7 +484,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--offline", action="store_true", help="skip the fetch; regenerate from the pinned copy"
     )
-    parser.add_argument("--strict", action="store_true", help="fail (changing nothing) when the fetch fails")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (changing nothing) when the fetch fails or an operation would be left out",
+    )
     parser.add_argument(
         "--timeout", type=positive_seconds, default=20.0, help="network timeout in seconds (default 20)"
     )
@@ -358,12 +499,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        summary = regenerate(
-            root=args.root, url=args.url, offline=args.offline, strict=args.strict, timeout=args.timeout
-        )
+        with interruptible():
+            summary = regenerate(
+                root=args.root, url=args.url, offline=args.offline, strict=args.strict, timeout=args.timeout
+            )
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("nothing in openapi/ or generated/ was changed", file=sys.stderr)
         return 1
+    except Interrupted as exc:
+        print(f"error: interrupted by {signal.Signals(exc.signum).name}", file=sys.stderr)
+        if exc.changed:
+            print("the new openapi/ and generated/ had already been swapped in", file=sys.stderr)
+        else:
+            print("nothing in openapi/ or generated/ was changed", file=sys.stderr)
+        return exc.exit_code
     print_summary(summary)
     return 0

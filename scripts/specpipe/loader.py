@@ -1,4 +1,10 @@
-"""Load the vendor's document: parse JSON or YAML, check its version, convert Swagger 2.0 to OpenAPI 3.0."""
+"""Load the vendor's document: parse JSON or YAML, check its version, convert Swagger 2.0 to OpenAPI 3.0.
+
+Parsing is bounded: a document nested more than ``MAX_DEPTH`` levels deep, or a YAML document whose aliases
+expand to more than ``MAX_NODES`` nodes (a "billion laughs" bomb), is refused with a one-line SpecError
+before anything recurses into it or expands it. YAML is composed by a SafeLoader that counts nodes and
+depth as it goes, an alias counting as the whole subtree it stands for.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,10 @@ ACCEPTED = "this pipeline accepts OpenAPI 3.0/3.1 and Swagger 2.0"
 CONVERTER = "swagger2openapi"
 CONVERT_TIMEOUT_SECONDS = 120
 
+# Real documents nest a few dozen levels and have at most a few hundred thousand nodes.
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000
+
 # "3.0.3", "3.1.0", "3.1.1-rc1"; two-part "3.0" is tolerated because some emitters write it.
 _VERSION_RE = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?$")
 
@@ -33,6 +43,7 @@ def parse_document(data: bytes, source: str) -> dict[str, Any]:
         raise SpecError(f"{source} is empty: expected an OpenAPI document (JSON or YAML)")
 
     doc = _parse_text(text, source)
+    _check_depth(doc, source)
     if not isinstance(doc, dict):
         raise SpecError(f"{source} is not an OpenAPI document: top level is {_kind(doc)}, expected a mapping")
     if "openapi" not in doc and "swagger" not in doc:
@@ -69,12 +80,78 @@ def ensure_openapi3(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], l
     return doc, []
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _AliasLoop(Exception):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses deep nesting, alias loops and aliases that expand beyond MAX_NODES.
+
+    Depth counts mappings and sequences (the top level is 1), as ``_check_depth`` does for JSON; an alias
+    counts as the nodes and levels of the node it stands for."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0  # open mappings and sequences
+        self._deepest = 0  # the deepest level reached inside the node being composed
+        self._nodes = 0
+        self._anchored: dict[int, tuple[int, int]] = {}  # id(node) -> (nodes, levels) it expands to
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._count_alias(event.anchor)
+            return super().compose_node(parent, index)
+        collection = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+        self._depth += collection
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+        self._grow(1)
+        start, outer_deepest = self._nodes, self._deepest
+        self._deepest = self._depth
+        node = super().compose_node(parent, index)
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            levels = self._deepest - self._depth + collection
+            self._anchored[id(node)] = (self._nodes - start + 1, levels)
+        self._deepest = max(outer_deepest, self._deepest)
+        self._depth -= collection
+        return node
+
+    def _count_alias(self, anchor: str | None) -> None:
+        node = self.anchors.get(anchor)
+        if node is None:
+            return  # the composer reports the undefined alias
+        expanded = self._anchored.get(id(node))
+        if expanded is None:
+            raise _AliasLoop  # the anchored node is still being composed: it contains itself
+        size, levels = expanded
+        if self._depth + levels > MAX_DEPTH:
+            raise _TooDeep
+        self._deepest = max(self._deepest, self._depth + levels)
+        self._grow(size)
+
+    def _grow(self, count: int) -> None:
+        self._nodes += count
+        if self._nodes > MAX_NODES:
+            raise _TooLarge
+
+
 def _parse_text(text: str, source: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise SpecError(_too_deep(source)) from None
     except json.JSONDecodeError as json_error:
         try:
-            return yaml.safe_load(text)
+            return _load_yaml(text, source)
         except yaml.YAMLError as yaml_error:
             if text.lstrip()[:1] in ("{", "["):
                 raise SpecError(
@@ -82,6 +159,38 @@ def _parse_text(text: str, source: str) -> Any:
                     f"at line {json_error.lineno} column {json_error.colno} (truncated document?)"
                 ) from None
             raise SpecError(f"{source} is not valid YAML: {_yaml_problem(yaml_error)}") from None
+
+
+def _load_yaml(text: str, source: str) -> Any:
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except _TooDeep:
+        raise SpecError(_too_deep(source)) from None
+    except _TooLarge:
+        raise SpecError(
+            f"{source} expands to more than {MAX_NODES:,} nodes (YAML aliases?): refused as a likely alias bomb"
+        ) from None
+    except _AliasLoop:
+        raise SpecError(f"{source} is nested too deeply or refers to itself (a YAML alias loop?)") from None
+    finally:
+        loader.dispose()
+
+
+def _too_deep(source: str) -> str:
+    return f"{source} is nested more than {MAX_DEPTH} levels deep: refused"
+
+
+def _check_depth(value: Any, source: str) -> None:
+    """Refuse data nested more than MAX_DEPTH levels (walked with an explicit stack, never recursively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                raise SpecError(_too_deep(source))
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

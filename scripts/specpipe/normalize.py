@@ -11,27 +11,57 @@ output document and the same fix-up list; a normalized document needs no further
    of the others); other media types (XML, multipart, ...) stay. A lone ``text/json``,
    ``application/*+json`` or ``application/json; charset=...`` is renamed to ``application/json``;
    a lone concrete ``+json`` type (``application/json-patch+json``) is left alone.
-2. ``numeric-string-union``: .NET 10 declares numbers as ``type: [integer, string]`` (or ``number``,
+2. ``unsupported-media-type``: media types openapi-python-client cannot write (request bodies: anything
+   but JSON, ``+json``, form, multipart and ``application/octet-stream``) or read (responses: anything
+   but JSON, ``+json``, ``application/octet-stream`` and ``text/*``) are dropped when the body or
+   response also offers one it can (XML beside JSON). A request body offering only such types keeps the
+   first (one raw body per request).
+3. ``binary-media-type``: the media types left that the generator cannot handle (``binary_media_types``:
+   a ``text/plain`` or ``image/jpeg`` request body, an ``image/*`` or ``application/pdf`` response, ...)
+   are generated as ``application/octet-stream`` through the generator's ``content_type_overrides``
+   (computed per run by ``generate.generate_once``), so the client sends and receives raw bytes while
+   the request still carries the original Content-Type. The override holds for every body and response
+   using that media type, so each of their schemas becomes ``{type: string, format: binary}`` (its
+   description kept): a ``text/plain`` response in a document that also has a ``text/plain`` request body
+   is then read as bytes, not text.
+4. ``path-parameters``: a path parameter whose name is not a ``{placeholder}`` of its path is dropped
+   (from the operation or path item that declares it); a placeholder no parameter declares gets a
+   required string path parameter on each operation; a path parameter not marked required is marked.
+5. ``numeric-string-union``: .NET 10 declares numbers as ``type: [integer, string]`` (or ``number``,
    optionally with ``null``) plus a ``pattern``; this becomes ``integer``/``number`` (``null`` kept)
    and the pattern goes. Only applied when a ``pattern`` or a numeric ``format`` marks it as a number.
-3. ``nullable-ref``: ``allOf: [{$ref}]`` next to ``type: "null"``, ``type: ["null"]`` or
+6. ``array-items``: an array schema without ``items`` (3.0 ``type: array``, 3.1 ``type: [array, null]``)
+   gets ``items: {}``, an array of any value; the generator cannot read it otherwise.
+7. ``nullable-ref``: ``allOf: [{$ref}]`` next to ``type: "null"``, ``type: ["null"]`` or
    ``nullable: true``. In OpenAPI 3.1 it becomes ``anyOf: [{$ref}, {type: "null"}]`` (other keys such
    as description and default kept); in 3.0 ``type: "null"`` becomes ``nullable: true``, and
    ``allOf`` + ``nullable: true`` is left as it is. openapi-python-client 0.29.1 reads both results as
    ``Model | None``, while it reads ``allOf`` + ``type: "null"`` as a plain ``Model``.
-4. ``operation-id``: operations without an operationId, and every member of a group of duplicates
-   (compared case- and punctuation-insensitively, because the generator turns ``getJob`` and
-   ``get_job`` into the same Python name), get a derived id; unique ids are kept. The derived id is
-   lower camelCase of: the first tag (``default`` when untagged), the HTTP method, then each path
-   segment, where a parameter ``{jobNo}`` becomes ``ByJobNo``; non-alphanumerics separate words and
-   are dropped. ``GET /job/{jobNo}`` tagged ``Job`` -> ``jobGetJobByJobNo``; ``POST
-   /optimization/dailyRoute`` tagged ``Optimization`` -> ``optimizationPostOptimizationDailyRoute``.
-   Should a derived id clash with a taken one, ``2``, ``3``, ... is appended, handing out ids in
-   (path, method) order so the result does not depend on the order of the document.
-5. ``operation-tag-summary``: an operation without tags gets its first literal path segment,
+8. ``allof-nullable-object``: the generator cannot compose (``allOf``) a nullable object (3.0
+   ``nullable: true``, 3.1 ``type: [object, null]``). Such a component schema becomes non-nullable and
+   every other reference to it (outside an ``allOf``, not already beside a null alternative) becomes
+   nullable instead: ``anyOf: [{$ref}, {type: "null"}]`` in 3.1, ``allOf: [{$ref}], nullable: true`` in
+   3.0. A nullable inline object inside an ``allOf`` just loses its nullability.
+9. ``operation-tag-summary``: an operation without tags gets its first literal path segment,
    capitalised (``default`` if there is none); one without a summary gets ``"GET /job/{jobNo}"``.
-6. ``schema-description``: a schema under ``components.schemas`` without a description gets
-   ``"<Name> (no description in the vendor document)."``.
+10. ``operation-id``: every operation is named from the contract, never from the vendor's operationId, so
+    a generated function keeps its name when the vendor renames an operationId. The id is lower camelCase
+    of: the first tag (``default`` when it has no letters or digits), the HTTP method, then each path
+    segment, where a parameter ``{jobNo}`` becomes ``ByJobNo``; non-alphanumerics separate words and are
+    dropped. ``GET /job/{jobNo}`` tagged ``Job`` -> ``jobGetJobByJobNo``; ``POST
+    /optimization/dailyRoute`` tagged ``Optimization`` -> ``optimizationPostOptimizationDailyRoute``.
+    Ids that clash (compared case- and punctuation-insensitively, as the generator's Python names do) get
+    ``2``, ``3``, ... in (path, method) order, so the result does not depend on the order of the document.
+    A vendor operationId that differs is kept as ``x-vendor-operation-id`` and named in a sentence
+    appended to the description (``Vendor operationId: `getJob`.``), which the generated docstring shows.
+11. ``model-class-name``: component schemas the generator turns into classes (objects and enums) get a
+    ``title`` where their class name (computed with openapi-python-client's own ``ClassName``) would be
+    a Python builtin or keyword, a name the generated modules import (``Any``, ``File``, ``Response``,
+    ``UNSET``, ...; ``RESERVED_CLASS_NAMES``) or already taken by another schema (same title, or keys
+    such as ``job_item`` and ``JobItem`` that convert to one name or one module): ``Any`` -> ``AnyModel``,
+    a second ``S`` -> ``S2``. Schemas are visited in key order; the first keeps its name.
+12. ``schema-description``: a schema under ``components.schemas`` without a description gets
+    ``"<Name> (no description in the vendor document)."``.
 
 Unknown enum values are not a document rewrite: the client templates tolerate them.
 """
@@ -43,6 +73,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from email.message import Message
+from keyword import iskeyword
 from typing import Any
 
 
@@ -58,6 +90,26 @@ class FixUp:
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON = "application/json"
 NUMERIC_FORMATS = frozenset({"int8", "int16", "int32", "int64", "float", "double", "decimal"})
+BINARY_SCHEMA: dict[str, Any] = {"type": "string", "format": "binary"}
+# What openapi-python-client 0.29.1 can send (bodies.py) and read (responses.py), besides any +json type.
+_WRITABLE = frozenset(
+    {JSON, "application/x-www-form-urlencoded", "multipart/form-data", "application/octet-stream"}
+)
+_READABLE = frozenset({JSON, "application/octet-stream"})
+# Names the generated modules import or define at module level (generator templates and ours): a model class
+# of that name would shadow them or be shadowed (`models.Any` would be `typing.Any`). Lower-case ones cannot
+# come out of the generator's ClassName but are listed for completeness.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any", "AuthenticatedClient", "BinaryIO", "BytesIO", "Callable", "Client", "Dict", "Enum", "File",
+        "FileContent", "FileTypes", "Generator", "Generic", "HTTPStatus", "IO", "IntEnum", "List", "Literal",
+        "Mapping", "MutableMapping", "Optional", "RequestFiles", "Response", "Self", "Set", "StrEnum", "T",
+        "TYPE_CHECKING", "TextIO", "Tuple", "Type", "TypeAlias", "TypeVar", "UNSET", "UUID", "Union", "Unset",
+        "cast", "date", "datetime", "errors", "httpx", "importlib", "json", "operator", "quote", "types",
+    }
+)  # fmt: skip
+# The generator's field_prefix (scripts/openapi-python-client.yaml): it also prefixes invalid class names.
+GENERATOR_PREFIX = "field_"
 
 _SCHEMA_CHILD_KEYS = (
     "items",
@@ -74,6 +126,9 @@ _SCHEMA_CHILD_KEYS = (
 )
 _SCHEMA_MAP_KEYS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
 _SCHEMA_LIST_KEYS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
+_SCHEMA_REF = "#/components/schemas/"
+_PARAMETER_REF = "#/components/parameters/"
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 Schema = dict[str, Any]
 Doc = dict[str, Any]
@@ -143,7 +198,166 @@ def _collapse_json_content(content: dict[str, Any]) -> str | None:
     return f"kept {JSON}{source}{gone}"
 
 
-# --- rule 2: numeric-string-union -----------------------------------------------------------------
+# --- rule 2: unsupported-media-type ---------------------------------------------------------------
+
+
+def generator_handles(media_type: str, *, request: bool) -> bool:
+    """Whether openapi-python-client can write (a request body) or read (a response) this media type."""
+    message = Message()
+    message.add_header("Content-Type", media_type)
+    parsed = message.get_content_type()
+    if not media_type.startswith(parsed):  # the generator's own test (strings.get_content_type)
+        return False
+    if parsed.endswith("+json"):
+        return True
+    return parsed in _WRITABLE if request else parsed in _READABLE or parsed.startswith("text/")
+
+
+def fix_unsupported_media_types(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for location, owner in _content_owners(doc, sections=("paths",)):
+        content = owner.get("content")
+        if not isinstance(content, dict) or not content:
+            continue
+        request = _is_request_body(location)
+        handled = [mt for mt in content if generator_handles(mt, request=request)]
+        if handled:
+            dropped = [mt for mt in content if mt not in handled]
+        else:
+            dropped = list(content)[1:] if request else []
+        if dropped:
+            for media_type in dropped:
+                del content[media_type]
+            detail = f"kept {', '.join(content)}; dropped {', '.join(dropped)}"
+            fixups.append(FixUp("unsupported-media-type", location, detail))
+    return fixups
+
+
+# --- rule 3: binary-media-type --------------------------------------------------------------------
+
+
+def binary_media_types(doc: Mapping[str, Any]) -> list[str]:
+    """Media types the generator must treat as application/octet-stream (its ``content_type_overrides``)."""
+    found: set[str] = set()
+    for location, owner in _content_owners(_plain_mapping(doc), sections=("paths",)):
+        request = _is_request_body(location)
+        found.update(
+            mt for mt in _mapping(owner.get("content")) if not generator_handles(mt, request=request)
+        )
+    return sorted(found)
+
+
+def fix_binary_media_types(doc: Doc) -> list[FixUp]:
+    binary = set(binary_media_types(doc))
+    fixups = []
+    for location, owner in _content_owners(doc, sections=("paths",)):
+        for media_type, media in _mapping(owner.get("content")).items():
+            if media_type not in binary or not isinstance(media, dict) or _is_binary(media.get("schema")):
+                continue
+            old = _mapping(media.get("schema"))
+            description = old.get("description")
+            media["schema"] = dict(BINARY_SCHEMA, **({"description": description} if description else {}))
+            detail = "schema -> {type: string, format: binary}: sent and read as raw bytes"
+            fixups.append(FixUp("binary-media-type", f"{location}.content.{media_type}.schema", detail))
+    return fixups
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") == "binary"
+
+
+def _is_request_body(location: str) -> bool:
+    return location.endswith(".requestBody") or location.startswith("components.requestBodies.")
+
+
+# --- rule 4: path-parameters ----------------------------------------------------------------------
+
+
+def fix_path_parameters(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for name, parameter in _mapping(_mapping(doc.get("components")).get("parameters")).items():
+        fixups += _require_path_parameter(parameter, f"components.parameters.{name}")
+    for path, item in _mapping(doc.get("paths")).items():
+        if not isinstance(item, dict):
+            continue
+        placeholders = _PLACEHOLDER.findall(path)
+        where = f"paths.{path}"
+        fixups += _drop_unknown_path_parameters(doc, item, where, placeholders)
+        shared = _path_parameter_names(doc, item)
+        for method, operation in _item_operations(item):
+            fixups += _drop_unknown_path_parameters(doc, operation, f"{where}.{method}", placeholders)
+            declared = shared | _path_parameter_names(doc, operation)
+            fixups += _declare_missing_path_parameters(operation, f"{where}.{method}", placeholders, declared)
+    return fixups
+
+
+def _drop_unknown_path_parameters(
+    doc: Doc, holder: dict[str, Any], where: str, names: list[str]
+) -> list[FixUp]:
+    parameters = holder.get("parameters")
+    if not isinstance(parameters, list):
+        return []
+    fixups, kept = [], []
+    for index, parameter in enumerate(parameters):
+        resolved = _resolve_parameter(doc, parameter)
+        location = f"{where}.parameters.{index}"
+        if resolved.get("in") == "path" and resolved.get("name") not in names:
+            detail = f"path parameter {resolved.get('name')!r} is not in the path template: dropped"
+            fixups.append(FixUp("path-parameters", location, detail))
+            continue
+        if resolved is parameter:
+            fixups += _require_path_parameter(parameter, location)
+        kept.append(parameter)
+    if len(kept) != len(parameters):
+        holder["parameters"] = kept
+        if not kept:
+            del holder["parameters"]
+    return fixups
+
+
+def _require_path_parameter(parameter: Any, location: str) -> list[FixUp]:
+    if not isinstance(parameter, dict) or parameter.get("in") != "path" or parameter.get("required") is True:
+        return []
+    parameter["required"] = True
+    return [FixUp("path-parameters", location, "path parameter marked required")]
+
+
+def _declare_missing_path_parameters(
+    operation: dict[str, Any], where: str, names: list[str], declared: set[str]
+) -> list[FixUp]:
+    parameters = operation.setdefault("parameters", [])
+    if not isinstance(parameters, list):
+        return []
+    fixups = []
+    for name in names:
+        if name in declared:
+            continue
+        declared.add(name)
+        parameters.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+        detail = f"placeholder {{{name}}} has no parameter: added a required string path parameter"
+        fixups.append(FixUp("path-parameters", f"{where}.parameters.{len(parameters) - 1}", detail))
+    if not parameters:
+        del operation["parameters"]
+    return fixups
+
+
+def _path_parameter_names(doc: Doc, holder: dict[str, Any]) -> set[str]:
+    parameters = holder.get("parameters")
+    resolved = [_resolve_parameter(doc, p) for p in (parameters if isinstance(parameters, list) else [])]
+    return {str(p.get("name")) for p in resolved if p.get("in") == "path"}
+
+
+def _resolve_parameter(doc: Doc, parameter: Any) -> dict[str, Any]:
+    """The parameter itself, or the component it refers to (``{}`` when it cannot be resolved)."""
+    holder = _mapping(parameter)
+    ref = holder.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_PARAMETER_REF):
+        components = _mapping(_mapping(doc.get("components")).get("parameters"))
+        return _mapping(components.get(_unescape(ref[len(_PARAMETER_REF) :])))
+    return holder
+
+
+# --- rule 5: numeric-string-union -----------------------------------------------------------------
 
 
 def fix_numeric_string_unions(doc: Doc) -> list[FixUp]:
@@ -165,11 +379,23 @@ def fix_numeric_string_unions(doc: Doc) -> list[FixUp]:
     return fixups
 
 
-# --- rule 3: nullable-ref -------------------------------------------------------------------------
+# --- rule 6: array-items --------------------------------------------------------------------------
+
+
+def fix_array_items(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for location, schema in _all_schemas(doc):
+        if _has_type(schema, "array") and "items" not in schema:
+            schema["items"] = {}
+            fixups.append(FixUp("array-items", location, "array without items -> items: {} (any value)"))
+    return fixups
+
+
+# --- rule 7: nullable-ref -------------------------------------------------------------------------
 
 
 def fix_nullable_refs(doc: Doc) -> list[FixUp]:
-    is_31 = str(doc.get("openapi", "")).startswith("3.1")
+    is_31 = _is_31(doc)
     fixups = []
     for location, schema in _all_schemas(doc):
         all_of = schema.get("allOf")
@@ -201,30 +427,136 @@ def _replace_keys(schema: Schema, key: str, replacement: dict[str, Any], drop: t
     schema.update(rebuilt)
 
 
-# --- rule 4: operation-id -------------------------------------------------------------------------
+# --- rule 8: allof-nullable-object ----------------------------------------------------------------
+
+
+def fix_allof_nullable_objects(doc: Doc) -> list[FixUp]:
+    components = _mapping(_mapping(doc.get("components")).get("schemas"))
+    schemas = _all_schemas(doc)
+    fixups: list[FixUp] = []
+    composed: set[str] = set()
+    for location, schema in schemas:
+        all_of = _list(schema.get("allOf"))
+        for index, member in enumerate(all_of):
+            name = _schema_ref_name(_mapping(member).get("$ref"))
+            if name is not None:
+                # A lone allOf [$ref] is read as the referenced schema itself, which works.
+                if len(all_of) > 1 and _is_nullable_object(components.get(name)):
+                    composed.add(name)
+            elif _is_nullable_object(member):
+                _drop_null(member)
+                detail = "nullable object inside allOf -> not nullable"
+                fixups.append(FixUp("allof-nullable-object", f"{location}.allOf.{index}", detail))
+    if composed:
+        keep_plain = _refs_needing_no_wrapper(schemas)
+        for name in sorted(composed):
+            _drop_null(components[name])
+            wrapped = _make_references_nullable(schemas, name, keep_plain, is_31=_is_31(doc))
+            detail = (
+                f"nullable object used in allOf -> not nullable; {wrapped} other reference(s) made nullable"
+            )
+            fixups.append(FixUp("allof-nullable-object", f"components.schemas.{name}", detail))
+    return fixups
+
+
+def _is_nullable_object(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type")
+    nullable = schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
+    return nullable and (_has_type(schema, "object") or "properties" in schema or "allOf" in schema)
+
+
+def _drop_null(schema: Schema) -> None:
+    if schema.get("nullable") is True:
+        del schema["nullable"]
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types:
+        kept = [item for item in types if item != "null"]
+        schema["type"] = kept[0] if len(kept) == 1 else kept
+
+
+def _refs_needing_no_wrapper(schemas: list[tuple[str, Schema]]) -> set[int]:
+    """ids of schemas that must stay a plain $ref: allOf members, and members beside a null alternative."""
+    found: set[int] = set()
+    for _location, schema in schemas:
+        all_of = schema.get("allOf")
+        found.update(id(member) for member in (all_of if isinstance(all_of, list) else []))
+        for key in ("anyOf", "oneOf"):
+            members = schema.get(key)
+            if not isinstance(members, list):
+                continue
+            if schema.get("nullable") is True or any(_has_type(_mapping(m), "null") for m in members):
+                found.update(id(member) for member in members)
+    return found
+
+
+def _make_references_nullable(
+    schemas: list[tuple[str, Schema]], name: str, keep: set[int], *, is_31: bool
+) -> int:
+    count = 0
+    for _location, schema in schemas:
+        if _schema_ref_name(schema.get("$ref")) != name or id(schema) in keep:
+            continue
+        ref = {"$ref": schema.pop("$ref")}
+        wrapper = {"anyOf": [ref, {"type": "null"}]} if is_31 else {"allOf": [ref], "nullable": True}
+        schema.update(wrapper)
+        count += 1
+    return count
+
+
+# --- rule 9: operation-tag-summary ----------------------------------------------------------------
+
+
+def fix_operation_tags_and_summaries(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for path, method, operation in _operations(doc, sections=("paths",)):
+        where = f"paths.{path}.{method}"
+        tags = operation.get("tags")
+        if not (isinstance(tags, list) and tags and all(isinstance(tag, str) and tag for tag in tags)):
+            tag = _tag_from_path(path)
+            operation["tags"] = [tag]
+            fixups.append(FixUp("operation-tag-summary", f"{where}.tags", f"added tag {tag!r}"))
+        summary = operation.get("summary")
+        if not (isinstance(summary, str) and summary.strip()):
+            operation["summary"] = f"{method.upper()} {path}"
+            detail = f"added summary {operation['summary']!r}"
+            fixups.append(FixUp("operation-tag-summary", f"{where}.summary", detail))
+    return fixups
+
+
+def _tag_from_path(path: str) -> str:
+    for segment in path.split("/"):
+        if segment and not segment.startswith("{"):
+            return segment[:1].upper() + segment[1:]
+    return "default"
+
+
+# --- rule 10: operation-id ------------------------------------------------------------------------
 
 
 def fix_operation_ids(doc: Doc) -> list[FixUp]:
-    operations = list(_operations(doc, sections=("paths",)))
-    ids = {(path, method): operation.get("operationId") for path, method, operation in operations}
-    keys = {
-        where: _id_key(value) for where, value in ids.items() if isinstance(value, str) and _id_key(value)
-    }
-    counts = Counter(keys.values())
-    taken = {key for key in keys.values() if counts[key] == 1}
-    pending = [
-        (path, method, op) for path, method, op in operations if counts[keys.get((path, method), "")] != 1
-    ]
+    operations = sorted(
+        _operations(doc, sections=("paths",)), key=lambda item: (item[0], HTTP_METHODS.index(item[1]))
+    )
+    taken: set[str] = set()
     fixups = []
-    for path, method, operation in sorted(pending, key=lambda item: (item[0], HTTP_METHODS.index(item[1]))):
+    for path, method, operation in operations:
         base = derive_operation_id(_first_tag(operation) or "default", method, path)
         candidate, suffix = base, 2
         while _id_key(candidate) in taken:
             candidate, suffix = f"{base}{suffix}", suffix + 1
         taken.add(_id_key(candidate))
-        old = ids[(path, method)]
-        why = "duplicate " + json.dumps(old) if (path, method) in keys else "missing operationId"
+        old = operation.get("operationId")
+        if old == candidate:
+            continue
         operation["operationId"] = candidate
+        if isinstance(old, str) and old.strip():
+            operation["x-vendor-operation-id"] = old
+            _append_sentence(operation, f"Vendor operationId: `{old}`.")
+            why = "vendor " + json.dumps(old)
+        else:
+            why = "missing operationId"
         fixups.append(FixUp("operation-id", f"paths.{path}.{method}.operationId", f"{why} -> {candidate}"))
     return fixups
 
@@ -258,34 +590,79 @@ def _first_tag(operation: dict[str, Any]) -> str | None:
     return None
 
 
-# --- rule 5: operation-tag-summary ----------------------------------------------------------------
+def _append_sentence(operation: dict[str, Any], sentence: str) -> None:
+    description = operation.get("description")
+    text = description.rstrip() if isinstance(description, str) else ""
+    operation["description"] = f"{text}\n\n{sentence}" if text else sentence
 
 
-def fix_operation_tags_and_summaries(doc: Doc) -> list[FixUp]:
+# --- rule 11: model-class-name --------------------------------------------------------------------
+
+
+def fix_model_class_names(doc: Doc) -> list[FixUp]:
+    from openapi_python_client.strings import ClassName, PythonIdentifier
+
+    schemas = _mapping(_mapping(doc.get("components")).get("schemas"))
+    taken_classes: set[str] = set()
+    taken_modules: set[str] = set()
     fixups = []
-    for path, method, operation in _operations(doc, sections=("paths",)):
-        where = f"paths.{path}.{method}"
-        tags = operation.get("tags")
-        if not (isinstance(tags, list) and tags and all(isinstance(tag, str) and tag for tag in tags)):
-            tag = _tag_from_path(path)
-            operation["tags"] = [tag]
-            fixups.append(FixUp("operation-tag-summary", f"{where}.tags", f"added tag {tag!r}"))
-        summary = operation.get("summary")
-        if not (isinstance(summary, str) and summary.strip()):
-            operation["summary"] = f"{method.upper()} {path}"
-            detail = f"added summary {operation['summary']!r}"
-            fixups.append(FixUp("operation-tag-summary", f"{where}.summary", detail))
+    for name in sorted(schemas):
+        source = _class_source(name, schemas[name])
+        if source is None:
+            continue
+        current = ClassName(source, GENERATOR_PREFIX)
+        wanted, why = current, ""
+        if _reserved_class_name(source):
+            wanted, why = ClassName(f"{_pascal(source)}Model", GENERATOR_PREFIX), "is reserved"
+        base, suffix = wanted, 2
+        while wanted in taken_classes or PythonIdentifier(wanted, GENERATOR_PREFIX) in taken_modules:
+            wanted, suffix = ClassName(f"{base}{suffix}", GENERATOR_PREFIX), suffix + 1
+            why = why or "is taken by another schema"
+        taken_classes.add(wanted)
+        taken_modules.add(PythonIdentifier(wanted, GENERATOR_PREFIX))
+        if wanted != current:
+            schemas[name]["title"] = str(wanted)
+            detail = f"class name {current} {why} -> title {wanted}"
+            fixups.append(FixUp("model-class-name", f"components.schemas.{name}", detail))
     return fixups
 
 
-def _tag_from_path(path: str) -> str:
-    for segment in path.split("/"):
-        if segment and not segment.startswith("{"):
-            return segment[:1].upper() + segment[1:]
-    return "default"
+def _class_source(name: str, schema: Any) -> str | None:
+    """The text the generator makes this component's class name from; None when it makes no class."""
+    if not isinstance(schema, dict):
+        return None
+    title = schema.get("title")
+    titled = isinstance(title, str) and bool(title)
+    named = title if titled else name
+    if "enum" in schema:
+        return named
+    combined = [*_list(schema.get("allOf")), *_list(schema.get("anyOf")), *_list(schema.get("oneOf"))]
+    if (len(combined) == 1 and "$ref" in _mapping(combined[0])) or "anyOf" in schema or "oneOf" in schema:
+        return None
+    if not (_has_type(schema, "object") or "properties" in schema or "allOf" in schema):
+        return None
+    types = schema.get("type")
+    if not titled and ((isinstance(types, list) and len(types) > 1) or schema.get("nullable") is True):
+        # An untitled nullable object is a union; its model is named like the generator's union members.
+        index = types.index("object") if isinstance(types, list) and "object" in types else 0
+        return f"{name}_type_{index}"
+    return named
 
 
-# --- rule 6: schema-description -------------------------------------------------------------------
+def _reserved_class_name(source: str) -> bool:
+    from openapi_python_client.strings import RESERVED_WORDS
+
+    pascal = _pascal(source)
+    return pascal in RESERVED_WORDS or iskeyword(pascal) or pascal in RESERVED_CLASS_NAMES
+
+
+def _pascal(source: str) -> str:
+    from openapi_python_client.strings import pascal_case
+
+    return pascal_case(source)
+
+
+# --- rule 12: schema-description ------------------------------------------------------------------
 
 
 def fix_schema_descriptions(doc: Doc) -> list[FixUp]:
@@ -300,10 +677,16 @@ def fix_schema_descriptions(doc: Doc) -> list[FixUp]:
 
 RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("single-json-content-type", fix_json_content_types),
+    ("unsupported-media-type", fix_unsupported_media_types),
+    ("binary-media-type", fix_binary_media_types),
+    ("path-parameters", fix_path_parameters),
     ("numeric-string-union", fix_numeric_string_unions),
+    ("array-items", fix_array_items),
     ("nullable-ref", fix_nullable_refs),
-    ("operation-id", fix_operation_ids),
+    ("allof-nullable-object", fix_allof_nullable_objects),
     ("operation-tag-summary", fix_operation_tags_and_summaries),
+    ("operation-id", fix_operation_ids),
+    ("model-class-name", fix_model_class_names),
     ("schema-description", fix_schema_descriptions),
 )
 
@@ -319,8 +702,36 @@ def _plain_copy(value: Any) -> Any:
     return value
 
 
+def _plain_mapping(doc: Mapping[str, Any]) -> Doc:
+    return doc if isinstance(doc, dict) else _plain_copy(doc)
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_31(doc: Doc) -> bool:
+    return str(doc.get("openapi", "")).startswith("3.1")
+
+
+def _has_type(schema: Schema, name: str) -> bool:
+    types = schema.get("type")
+    return types == name or (isinstance(types, list) and name in types)
+
+
+def _unescape(token: str) -> str:
+    """A JSON pointer token as the name it stands for (``~1`` is ``/``, ``~0`` is ``~``)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _schema_ref_name(ref: Any) -> str | None:
+    if isinstance(ref, str) and ref.startswith(_SCHEMA_REF) and "/" not in ref[len(_SCHEMA_REF) :]:
+        return _unescape(ref[len(_SCHEMA_REF) :])
+    return None
 
 
 def _path_items(doc: Doc, sections: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -344,9 +755,11 @@ def _operations(doc: Doc, sections: tuple[str, ...]) -> Iterator[tuple[str, str,
                 yield path, method, operation
 
 
-def _content_owners(doc: Doc) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every request body and response (operations and components) with where it is."""
-    for item_where, item in _path_items(doc, ("paths", "webhooks")):
+def _content_owners(
+    doc: Doc, sections: tuple[str, ...] = ("paths", "webhooks")
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every request body and response (operations in ``sections`` and components) with where it is."""
+    for item_where, item in _path_items(doc, sections):
         for method, operation in _item_operations(item):
             where = f"{item_where}.{method}"
             body = operation.get("requestBody")

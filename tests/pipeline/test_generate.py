@@ -5,7 +5,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +19,11 @@ import pytest
 import yaml
 from servers import Route, serve, unused_port
 from specpipe.generate import main
+from specpipe.workspace import Interrupted, held_signals, interruptible
 
 REPO = Path(__file__).resolve().parents[2]
 PINNED = json.loads((REPO / "openapi" / "upstream.json").read_text(encoding="utf-8"))
+CASES = Path(__file__).parent / "data" / "cases"
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -68,7 +75,7 @@ def test_summary_reports_source_counts_and_fixups(project: Path, capsys: pytest.
 
 
 def pinned_with_extra_operation() -> dict[str, Any]:
-    doc = copy.deepcopy(PINNED)
+    doc: dict[str, Any] = copy.deepcopy(PINNED)
     doc["paths"]["/widget"] = {
         "get": {
             "tags": ["Widget"],
@@ -197,6 +204,22 @@ BAD_DOCUMENTS = {
         "application/json",
         "paths",
     ),
+    "yaml-alias-bomb": (
+        (
+            "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\na: &a [lol, lol, lol, lol, lol]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+            )
+        ).encode(),
+        "application/yaml",
+        "alias bomb",
+    ),
+    "nested-5000-levels": (
+        ('{"openapi": "3.1.0", "paths": ' + "[" * 5000 + "]" * 5000 + "}").encode(),
+        "application/json",
+        "nested more than",
+    ),
 }
 
 
@@ -223,10 +246,11 @@ def test_missing_local_file_fails_cleanly(
     assert tree_digest(project) == before
 
 
-def test_generator_failure_changes_nothing(
+def test_strict_fails_when_the_generator_would_leave_operations_out(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A document that validates but that the generator cannot turn into a client leaves everything alone."""
+    """A document that validates but that the generator cannot fully turn into a client: --strict leaves
+    everything alone and names every operation it would have left out, and why."""
     doc = copy.deepcopy(PINNED)
     # The inline enum would be named AppointmentImportance, which is already a model: the generator drops it.
     doc["components"]["schemas"]["Appointment"]["properties"]["importance"] = {
@@ -236,10 +260,90 @@ def test_generator_failure_changes_nothing(
     path = tmp_path / "enum-name-clash.json"
     path.write_text(json.dumps(doc))
     before = tree_digest(project)
-    assert run(project, "--url", str(path)) == 1
-    assert_single_error_line(capsys.readouterr().err, "openapi-python-client")
+    assert run(project, "--url", str(path), "--strict") == 1
+    error = capsys.readouterr().err
+    assert_single_error_line(
+        error,
+        "openapi-python-client could not generate ",
+        "POST /appointment (schema Appointment cannot be generated: ",
+        "--strict does not leave operations out",
+    )
     assert tree_digest(project) == before
     assert not [p for p in (project / "generated").iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in project.iterdir()) == ["generated", "openapi"]
+
+
+def running_processes_mentioning(text: str) -> list[str]:
+    """Command lines of running processes that contain ``text`` (Linux /proc; empty elsewhere)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
+
+
+def test_sigterm_stops_the_run_and_leaves_no_temporary_folder(project: Path, tmp_path: Path) -> None:
+    document = tmp_path / "changed.json"
+    document.write_text(json.dumps(pinned_with_extra_operation()), encoding="utf-8")
+    before = tree_digest(project)
+    command = [sys.executable, str(REPO / "scripts" / "generate.py"), "--root", str(project)]
+    process = subprocess.Popen(
+        [*command, "--url", str(document)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    # the generator writes its output folder once it has parsed the document: it is running now
+    while not list(project.glob(".generate-tmp/*/generate/round-1/dimescheduler_raw")):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.02)
+
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert err.splitlines() == [
+        "error: interrupted by SIGTERM",
+        "nothing in openapi/ or generated/ was changed",
+    ]
+    assert sorted(p.name for p in project.iterdir()) == ["generated", "openapi"]
+    assert not [p for p in (project / "generated").iterdir() if p.name.startswith(".")]
+    assert tree_digest(project) == before
+    assert running_processes_mentioning(str(project)) == []
+
+
+def test_work_folders_of_runs_that_died_are_removed(project: Path) -> None:
+    work = project / ".generate-tmp"
+    dead = work / "999999999-x1"  # no such process (Linux pids stay below 2**22)
+    alive = work / f"{os.getppid()}-x2"  # another run still at work
+    for folder in (dead, alive):
+        (folder / "generate").mkdir(parents=True)
+    (work / "stray.tmp").write_text("left by hand")
+
+    assert run(project, "--url", str(CASES / "k1-path-param-not-in-template.json")) == 0
+
+    assert sorted(p.name for p in work.iterdir()) == [alive.name]
+
+
+def test_ctrl_c_and_sigterm_raise_interrupted_and_are_held_during_the_swap() -> None:
+    with pytest.raises(Interrupted) as caught, interruptible():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    assert (caught.value.exit_code, caught.value.changed) == (130, False)
+
+    done = []
+    with pytest.raises(Interrupted) as caught, interruptible(), held_signals():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        done.append("swapped in")
+    assert done == ["swapped in"]
+    assert (caught.value.exit_code, caught.value.changed) == (143, True)
+
+
+def test_the_work_folder_is_ignored_by_git() -> None:
+    assert ".generate-tmp/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 @pytest.mark.node

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
 from specpipe.errors import SpecError
-from specpipe.loader import ensure_openapi3, parse_document
+from specpipe.loader import MAX_DEPTH, MAX_NODES, ensure_openapi3, parse_document
 from specpipe.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
@@ -115,6 +116,71 @@ def test_invalid_yaml_names_line_and_column() -> None:
     message = error_of(parse_document, text, SOURCE)
 
     assert message == f"{SOURCE} is not valid YAML: mapping values are not allowed here at line 4 column 11"
+
+
+# --- bounded parsing ------------------------------------------------------------------------------
+
+HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+TOO_DEEP = f"{SOURCE} is nested more than {MAX_DEPTH} levels deep: refused"
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = [HEAD, 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def nested(levels: int, kind: str) -> str:
+    if kind == "json":
+        return '{"openapi": "3.0.3", "x": ' + "[" * levels + "]" * levels + "}"
+    if kind == "yaml-flow":
+        return HEAD + "x: " + "[" * levels + "]" * levels + "\n"
+    return HEAD + "x:\n" + "".join(" " * (2 * level) + "-\n" for level in range(1, levels + 1))
+
+
+def refused_quickly(text: str) -> str:
+    started = time.monotonic()
+    message = error_of(parse_document, text.encode(), SOURCE)
+    assert time.monotonic() - started < 3, "took too long to refuse"
+    return message
+
+
+def test_a_yaml_alias_bomb_is_refused_in_one_line() -> None:
+    message = refused_quickly(billion_laughs())
+
+    assert message == (
+        f"{SOURCE} expands to more than {MAX_NODES:,} nodes (YAML aliases?): refused as a likely alias bomb"
+    )
+
+
+@pytest.mark.parametrize("kind", ["json", "yaml-flow", "yaml-block"])
+def test_a_document_nested_5000_levels_deep_is_refused_in_one_line(kind: str) -> None:
+    assert refused_quickly(nested(5000, kind)) == TOO_DEEP
+
+
+@pytest.mark.parametrize("kind", ["json", "yaml-flow", "yaml-block"])
+def test_nesting_is_allowed_up_to_the_limit(kind: str) -> None:
+    parse_document(nested(MAX_DEPTH - 1, kind).encode(), SOURCE)  # the top-level mapping is the first level
+
+    assert error_of(parse_document, nested(MAX_DEPTH, kind).encode(), SOURCE) == TOO_DEEP
+
+
+def test_an_alias_counts_as_the_levels_it_stands_for() -> None:
+    deep = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)  # below the top-level mapping: just fits
+    fits = f"{HEAD}a: &a {deep}\nb: *a\n"
+    too_deep = f"{HEAD}a: &a {deep}\nb: [*a]\n"
+
+    assert parse_document(fits.encode(), SOURCE)["b"] == parse_document(fits.encode(), SOURCE)["a"]
+    assert error_of(parse_document, too_deep.encode(), SOURCE) == TOO_DEEP
+
+
+def test_ordinary_yaml_aliases_are_expanded() -> None:
+    text = HEAD + "x-shared: &shared {type: string, maxLength: 5}\nx-a: *shared\nx-b: [*shared, *shared]\n"
+
+    doc = parse_document(text.encode(), SOURCE)
+
+    assert doc["x-a"] == doc["x-b"][1] == {"type": "string", "maxLength": 5}
 
 
 # --- ensure_openapi3 ------------------------------------------------------------------------------
