@@ -27,9 +27,13 @@ from ._errors import (
     InvalidRequestError,
     MutationFailedError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    UnexpectedResponseError,
     UnprocessableEntityError,
+    UnsupportedOperationError,
 )
 from ._parsing import MutationResult
 from ._transports.retry import RetryConfig
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from ._client import AsyncDimeSchedulerClient, DimeSchedulerClient
     from ._imports import (
         BulkImportError,
+        BulkProgress,
         BulkReport,
         ChunkOutcome,
         ImportRequest,
@@ -59,6 +64,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BulkImportError",
+    "BulkProgress",
     "BulkReport",
     "ChunkOutcome",
     "ConfigurationError",
@@ -72,10 +78,14 @@ __all__ = [
     "MutationFailedError",
     "MutationResult",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RetryConfig",
+    "UnexpectedResponseError",
     "UnprocessableEntityError",
+    "UnsupportedOperationError",
     "__version__",
     "build_import",
     "chunked",
@@ -89,6 +99,7 @@ _LAZY = {
     "DimeSchedulerClient": "._client",
     "AsyncDimeSchedulerClient": "._client",
     "BulkImportError": "._imports",
+    "BulkProgress": "._imports",
     "BulkReport": "._imports",
     "ChunkOutcome": "._imports",
     "ImportRequest": "._imports",

@@ -1,5 +1,6 @@
 """The three ways to authenticate, as httpx `Auth` flows: an API key, a bearer token, or a username/password
-exchanged for a JWT at `POST /token` (cached, refreshed before it expires and once after a 401).
+exchanged for a JWT at `POST /token` (cached, refreshed before it expires and once after a 401; one shared
+`/token` request per refresh round, see `_token_refresh`).
 
 None of these objects shows its secret in a repr.
 """
@@ -18,7 +19,16 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ._errors import AuthenticationError, ConfigurationError, response_body
+from ._errors import (
+    APIConnectionError,
+    AuthenticationError,
+    ConfigurationError,
+    DimeSchedulerError,
+    response_body,
+)
+from ._scrub import SECRET_EXCHANGE
+from ._token_refresh import MAX_ROUNDS, Round, refresh_at, round_error, waited_too_long
+from ._transports.deadline import DEADLINE, wait_budget
 
 __all__ = ["ApiKeyAuth", "BearerTokenAuth", "JWTAuth", "TokenSource", "check_secret", "jwt_expiry"]
 
@@ -141,10 +151,12 @@ class JWTAuth(_Auth):
     """Username + password -> JWT from `POST /token`, sent as a bearer token.
 
     The token request is yielded through the flow, so it uses the client's own transport (retries, proxies,
-    logging). The token is cached; it is refreshed `refresh_margin` seconds before its `exp` (when readable)
-    and once after a 401, after which the request is repeated once. Refreshing is single-flight: a
-    `threading.Lock` (sync) or `asyncio.Lock` (async) with a re-check inside, so many concurrent callers that
-    find the token stale make one `/token` request between them.
+    logging) and the call's timeout and deadline. The token is cached and refreshed before it expires (see
+    `_token_refresh.refresh_at`: measured against the server's `Date`; a token already expired on arrival is
+    kept until a 401) and once after a 401, after which the request is repeated once. Refreshing is
+    single-flight per round (`_token_refresh.Round`): concurrent callers that need a token share one
+    `/token` request and its outcome, its error included; a waiter waits no longer than its own deadline or
+    timeouts allow, then raises APITimeoutError.
     """
 
     kind = "jwt"
@@ -165,26 +177,45 @@ class JWTAuth(_Auth):
         self._headers = dict(headers or {})
         self._refresh_margin = refresh_margin
         self._now = now
-        # (token, expires_at) replaced as one object, so readers outside the lock see a consistent pair.
+        # (token, refresh at) replaced as one object, so readers outside the lock see a consistent pair.
         self._state: tuple[str, float | None] | None = None
-        self._lock = threading.Lock()
-        self._async_lock = asyncio.Lock()
+        self._lock = threading.Lock()  # guards _state and _round; never held while sending or waiting
+        self._round: Round | None = None
 
-    def _fresh_token(self) -> str | None:
+    def _usable(self, stale: str | None) -> str | None:
+        """The cached token unless there is none, it is `stale` (answered 401) or it is due for a refresh."""
         state = self._state
-        if state is None:
+        if state is None or state[0] == stale:
             return None
-        token, expires_at = state
-        if expires_at is not None and self._now() >= expires_at - self._refresh_margin:
-            return None
-        return token
+        token, due = state
+        return None if due is not None and self._now() >= due else token
 
-    def _current_token(self) -> str | None:
-        state = self._state
-        return state[0] if state is not None else None
+    def _join(self, stale: str | None, new_event: Callable[[], Any]) -> str | tuple[Round, bool]:
+        """A usable token, or the round to wait for and whether this caller started it (and must send)."""
+        with self._lock:
+            token = self._usable(stale)
+            if token is not None:
+                return token
+            if self._round is not None:
+                return self._round, False
+            self._round = Round(new_event())
+            return self._round, True
+
+    def _end(
+        self, round_: Round, *, token: str | None = None, error: DimeSchedulerError | None = None
+    ) -> None:
+        with self._lock:
+            round_.token, round_.error = token, error
+            if self._round is round_:
+                self._round = None
+        round_.event.set()
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
-        extensions = {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
+        extensions: dict[str, Any] = {SECRET_EXCHANGE: True}
+        if "timeout" in request.extensions:
+            extensions["timeout"] = dict(request.extensions["timeout"])
+        if DEADLINE in request.extensions:
+            extensions[DEADLINE] = request.extensions[DEADLINE]
         return httpx.Request(
             "POST",
             self._token_url,
@@ -200,7 +231,7 @@ class JWTAuth(_Auth):
             raise AuthenticationError(
                 f"could not obtain a token: {where} answered HTTP {response.status_code} "
                 f"{response.reason_phrase}".rstrip(),
-                response=_without_secrets(response, keep_body=True),
+                response=response,
                 body=response_body(response),
             )
         try:
@@ -211,65 +242,109 @@ class JWTAuth(_Auth):
         if not isinstance(token, str) or not token.strip() or any(ord(c) < 32 for c in token):
             raise AuthenticationError(
                 f"could not obtain a token: the answer of {where} has no 'token' string",
-                response=_without_secrets(response, keep_body=False),
+                response=response,
                 body=None,
             )
-        self._state = (token, jwt_expiry(token))
+        due = refresh_at(jwt_expiry(token), response.headers.get("date"), self._now(), self._refresh_margin)
+        self._state = (token, due)
         return token
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self._fresh_token()
-        if token is None:
-            with self._lock:
-                token = self._fresh_token()
-                if token is None:
-                    token = yield from self._sync_fetch(request)
-        request.headers["Authorization"] = _bearer(token)
-        response = yield request
-        if response.status_code != 401:
-            return
-        with self._lock:
-            current = self._current_token()
-            if current is None or current == token:  # nobody has refreshed since this request was sent
-                current = yield from self._sync_fetch(request)
-        request.headers["Authorization"] = _bearer(current)
-        yield request
+    # --- the flows: token, request, and after a 401 one refresh and one repeat --------------------------
 
-    def _sync_fetch(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, str]:
-        response = yield self._token_request(request)
-        response.read()
-        return self._store(response)
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        stale: str | None = None
+        for _ in range(2):
+            got = self._sync_wait(request, stale)
+            if isinstance(got, str):
+                token = got
+            else:  # this call owns the round: send the token request through the flow
+                token_request = self._token_request(request)
+                try:
+                    token_response = yield token_request
+                    token_response.read()
+                    token = self._store(token_response)
+                except GeneratorExit as closed:  # httpx closes the flow when sending the request failed
+                    self._end(got, error=round_error(closed.__context__, token_request))
+                    raise
+                except BaseException as exc:
+                    self._end(got, error=round_error(exc, token_request))
+                    raise
+                self._end(got, token=token)
+            request.headers["Authorization"] = _bearer(token)
+            response = yield request
+            if response.status_code != 401:
+                return
+            stale = token
+
+    def _sync_wait(self, request: httpx.Request, stale: str | None) -> str | Round:
+        """A usable token (perhaps after waiting for another caller's round), or a round this call owns."""
+        for _ in range(MAX_ROUNDS):
+            joined = self._join(stale, threading.Event)
+            if isinstance(joined, str):
+                return joined
+            round_, owner = joined
+            if owner:
+                return round_
+            budget = wait_budget(request)
+            assert isinstance(round_.event, threading.Event)
+            if not round_.event.wait(budget):
+                raise waited_too_long(request, budget or 0.0)
+            token = round_.outcome()
+            if token is not None:
+                return token
+        raise _interrupted(request)
+
+    # The async flow is used from one event loop (one client), like the asyncio.Event of its rounds.
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token = self._fresh_token()
-        if token is None:
-            async with self._async_lock:
-                token = self._fresh_token()
-                if token is None:
-                    response = yield self._token_request(request)
-                    await response.aread()
-                    token = self._store(response)
-        request.headers["Authorization"] = _bearer(token)
-        response = yield request
-        if response.status_code != 401:
-            return
-        async with self._async_lock:
-            current = self._current_token()
-            if current is None or current == token:
-                token_response = yield self._token_request(request)
-                await token_response.aread()
-                current = self._store(token_response)
-        request.headers["Authorization"] = _bearer(current)
-        yield request
+        stale: str | None = None
+        for _ in range(2):
+            got = await self._async_wait(request, stale)
+            if isinstance(got, str):
+                token = got
+            else:
+                token_request = self._token_request(request)
+                try:
+                    token_response = yield token_request
+                    await token_response.aread()
+                    token = self._store(token_response)
+                except GeneratorExit as closed:
+                    self._end(got, error=round_error(closed.__context__, token_request))
+                    raise
+                except BaseException as exc:
+                    self._end(got, error=round_error(exc, token_request))
+                    raise
+                self._end(got, token=token)
+            request.headers["Authorization"] = _bearer(token)
+            response = yield request
+            if response.status_code != 401:
+                return
+            stale = token
+
+    async def _async_wait(self, request: httpx.Request, stale: str | None) -> str | Round:
+        for _ in range(MAX_ROUNDS):
+            joined = self._join(stale, asyncio.Event)
+            if isinstance(joined, str):
+                return joined
+            round_, owner = joined
+            if owner:
+                return round_
+            budget = wait_budget(request)
+            assert isinstance(round_.event, asyncio.Event)
+            try:
+                async with asyncio.timeout(budget):
+                    await round_.event.wait()
+            except TimeoutError:
+                raise waited_too_long(request, budget or 0.0) from None
+            token = round_.outcome()
+            if token is not None:
+                return token
+        raise _interrupted(request)
 
 
-def _without_secrets(response: httpx.Response, *, keep_body: bool) -> httpx.Response:
-    """A copy of a /token answer for an error: its request carries no body (the password), and the body of a
-    successful answer (which may hold a token) is dropped."""
-    request = httpx.Request(response.request.method, response.request.url)
-    if not keep_body:
-        return httpx.Response(response.status_code, request=request)
-    # The content is already decoded, and cookies may be a session.
-    dropped = {"content-encoding", "content-length", "transfer-encoding", "set-cookie"}
-    headers = [(name, value) for name, value in response.headers.multi_items() if name.lower() not in dropped]
-    return httpx.Response(response.status_code, headers=headers, content=response.content, request=request)
+def _interrupted(request: httpx.Request) -> APIConnectionError:
+    return APIConnectionError(
+        f"could not obtain a token for {request.method} {request.url.path}: the token requests of "
+        f"{MAX_ROUNDS} other calls in a row were interrupted",
+        request=request,
+    )

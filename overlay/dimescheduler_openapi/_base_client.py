@@ -1,10 +1,10 @@
 """What the sync and async clients share: settings, wiring an httpx client (auth, headers, the transport
-stack, the capture hook), building requests from Calls, mapping failures to typed errors, the repr."""
+stack, the origin guard, the capture hook), building requests from Calls, mapping failures to typed errors,
+the repr."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Final
@@ -14,17 +14,21 @@ import httpx
 from ._call import Call
 from ._config import Settings
 from ._environment import Environment
-from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ConfigurationError,
-    InvalidRequestError,
-    status_error,
-)
-from ._logging import describe
-from ._transports import instrument, instrument_async, parse_retry_after
+from ._errors import ConfigurationError, InvalidRequestError, connection_error, status_error
+from ._json_body import encode_json
+from ._scrub import safe_url, scrub_response
+from ._transports import DEADLINE, Deadline, instrument, instrument_async, parse_retry_after
 
-__all__ = ["DEFAULT_TIMEOUT", "CapturedResponse", "ClientBase", "Timeout"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "CapturedResponse",
+    "ClientBase",
+    "Timeout",
+    "build_request",
+    "checked_deadline",
+    "connection_error",
+    "raise_for_status",
+]
 
 DEFAULT_TIMEOUT: Final = 30.0
 
@@ -47,12 +51,27 @@ def checked_timeout(timeout: Timeout, error: type[Exception]) -> httpx.Timeout:
     return httpx.Timeout(timeout)
 
 
+def checked_deadline(deadline: float | None, error: type[Exception]) -> float | None:
+    """`deadline` in seconds (more than 0, finite) or None; anything else raises `error`."""
+    if deadline is None:
+        return None
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not 0 < deadline < float("inf"):
+        raise error(f"deadline must be a number of seconds more than 0, or None; not {deadline!r}")
+    return float(deadline)
+
+
 # Set by the client itself; letting callers pass them would silently undo the client's wiring.
 _RESERVED_HTTPX_KWARGS = frozenset({"base_url", "auth", "headers", "timeout", "transport"})
+_NO_REDIRECTS = (
+    "the client does not follow redirects: a redirect could carry the API key, token or password to "
+    "another host; a 3xx answer raises RedirectError naming its target"
+)
 
 
 class CapturedResponse:
-    """Filled by `client.capture_response()`: the last httpx.Response the client received in that block."""
+    """Filled by `client.capture_response()`: the last answer the client received in that block, as a
+    scrubbed copy (status, reason, headers with credentials redacted, body; no request body, no history),
+    so nothing secret is kept in it."""
 
     __slots__ = ("response",)
 
@@ -70,9 +89,11 @@ class ClientBase:
 
     _settings: Settings
     _capture: ContextVar[CapturedResponse | None]
+    _deadline: float | None
 
-    def _init_base(self, settings: Settings) -> None:
+    def _init_base(self, settings: Settings, deadline: float | None) -> None:
         self._settings = settings
+        self._deadline = checked_deadline(deadline, ConfigurationError)
         # One variable per client, so a capture block records only this client's answers; a ContextVar keeps
         # concurrent threads and asyncio tasks apart.
         self._capture = ContextVar(f"dimescheduler_openapi_capture_{id(self)}", default=None)
@@ -91,10 +112,15 @@ class ClientBase:
         """How the client authenticates: "api_key", "jwt" or "token"."""
         return self._settings.auth_kind
 
+    @property
+    def deadline(self) -> float | None:
+        """Seconds each call may take in all (retries and reading the answer included); None: no limit."""
+        return self._deadline
+
     @contextmanager
     def capture_response(self) -> Iterator[CapturedResponse]:
-        """`with client.capture_response() as captured: ...` -> `captured.response` is the last answer
-        received inside the block by this thread or task (also for `client.raw` calls)."""
+        """`with client.capture_response() as captured: ...` -> `captured.response` is (a scrubbed copy of)
+        the last answer received inside the block by this thread or task (also for `client.raw` calls)."""
         captured = CapturedResponse()
         reset = self._capture.set(captured)
         try:
@@ -105,7 +131,18 @@ class ClientBase:
     def _record(self, response: httpx.Response) -> None:
         captured = self._capture.get()
         if captured is not None:
-            captured.response = response
+            response.read()  # the copy keeps the body; httpx reads it anyway, this only reads it earlier
+            captured.response = scrub_response(response)
+
+    async def _arecord(self, response: httpx.Response) -> None:
+        if self._capture.get() is not None:
+            await response.aread()
+            self._record(response)
+
+    def _with_deadline(self, request: httpx.Request) -> None:
+        """Request hook: a raw call gets the client's deadline (overlay calls already carry theirs)."""
+        if self._deadline is not None and DEADLINE not in request.extensions:
+            request.extensions[DEADLINE] = Deadline.after(self._deadline)
 
     def __repr__(self) -> str:
         return (
@@ -121,6 +158,8 @@ def check_httpx_kwargs(httpx_kwargs: Mapping[str, Any]) -> None:
             f"{reserved[0]}= cannot be passed through to httpx: the client sets it (use environment=, "
             "the credential arguments, headers=, timeout= or transport=)"
         )
+    if httpx_kwargs.get("follow_redirects"):
+        raise ConfigurationError(f"follow_redirects=True is refused: {_NO_REDIRECTS}")
 
 
 def check_injected(transport: object, httpx_kwargs: Mapping[str, Any]) -> None:
@@ -129,15 +168,38 @@ def check_injected(transport: object, httpx_kwargs: Mapping[str, Any]) -> None:
         raise ConfigurationError(f"pass either http_client= or {given}, not both: configure the httpx client")
 
 
-def wire_sync(
-    http: httpx.Client, settings: Settings, timeout: Timeout, record: Callable[[httpx.Response], None]
-) -> None:
+def origin_guard(base_url: str) -> Callable[[httpx.Request], None]:
+    """A request hook refusing any request (a redirect hop included) to another origin than the API's, so
+    credentials only ever go where the environment (checked for https) points."""
+    base = httpx.URL(base_url)
+    origin = (base.scheme, base.host, base.port)
+
+    def guard(request: httpx.Request) -> None:
+        url = request.url
+        if (url.scheme, url.host, url.port) != origin:
+            target = safe_url(url).copy_with(query=None, fragment=None)
+            raise InvalidRequestError(
+                f"refusing to send {request.method} {target}: the client only talks to {base_url} "
+                "(credentials never go to another origin)"
+            )
+
+    return guard
+
+
+def _check_redirects(http: httpx.Client | httpx.AsyncClient) -> None:
+    if http.follow_redirects:
+        raise ConfigurationError(f"http_client has follow_redirects=True: {_NO_REDIRECTS}")
+
+
+def wire_sync(http: httpx.Client, settings: Settings, timeout: Timeout, client: ClientBase) -> None:
     """Point an httpx.Client (ours or injected) at the API with our auth, headers, retries and logging."""
+    _check_redirects(http)
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
     http.timeout = checked_timeout(timeout, ConfigurationError)
     http.headers.update(settings.headers)
-    http.event_hooks["response"].append(record)
+    http.event_hooks["request"].extend([origin_guard(settings.target.base_url), client._with_deadline])
+    http.event_hooks["response"].append(client._record)
     # httpx picks a transport per URL: the default one, or a mount (proxies). Wrap them all.
     http._transport = instrument(http._transport, settings.retry)
     http._mounts = {
@@ -146,17 +208,20 @@ def wire_sync(
     }
 
 
-def wire_async(
-    http: httpx.AsyncClient,
-    settings: Settings,
-    timeout: Timeout,
-    record: Callable[[httpx.Response], Awaitable[None]],
-) -> None:
+def wire_async(http: httpx.AsyncClient, settings: Settings, timeout: Timeout, client: ClientBase) -> None:
+    _check_redirects(http)
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
     http.timeout = checked_timeout(timeout, ConfigurationError)
     http.headers.update(settings.headers)
-    http.event_hooks["response"].append(record)
+    guard = origin_guard(settings.target.base_url)
+
+    async def request_hook(request: httpx.Request) -> None:
+        guard(request)
+        client._with_deadline(request)
+
+    http.event_hooks["request"].append(request_hook)
+    http.event_hooks["response"].append(client._arecord)
     http._transport = instrument_async(http._transport, settings.retry)
     http._mounts = {
         pattern: None if inner is None else instrument_async(inner, settings.retry)
@@ -164,12 +229,17 @@ def wire_async(
     }
 
 
-def build_request(http: httpx.Client | httpx.AsyncClient, call: Call[Any], timeout: Timeout) -> httpx.Request:
+def build_request(
+    http: httpx.Client | httpx.AsyncClient, call: Call[Any], timeout: Timeout, deadline: float | None = None
+) -> httpx.Request:
+    """The request for `call`; `timeout`/`deadline` (seconds) apply to it alone. A body JSON cannot carry,
+    a bad timeout or a bad deadline raises InvalidRequestError (nothing is sent)."""
     content: bytes | None = None
     headers: dict[str, str] | None = None
     if call.has_body:
-        content = json.dumps(call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        content = encode_json(call.json, f"{call.method} {call.path}")
         headers = {"Content-Type": "application/json"}
+    seconds = checked_deadline(deadline, InvalidRequestError)
     return http.build_request(
         call.method,
         call.path,
@@ -179,19 +249,13 @@ def build_request(http: httpx.Client | httpx.AsyncClient, call: Call[Any], timeo
         timeout=httpx.USE_CLIENT_DEFAULT
         if timeout is None
         else checked_timeout(timeout, InvalidRequestError),
+        extensions=None if seconds is None else {DEADLINE: Deadline.after(seconds)},
     )
 
 
-def connection_error(exc: httpx.RequestError, request: httpx.Request) -> APIConnectionError:
-    """A one-line typed error for a request that got no (usable) answer."""
-    target = f"{request.method} {request.url.copy_with(query=None)}"
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{target} timed out ({type(exc).__name__})", request=request)
-    return APIConnectionError(f"{target} failed: {describe(exc)}", request=request)
-
-
 def raise_for_status(response: httpx.Response) -> None:
-    if response.status_code >= 400:
+    """Raise the typed error for any answer that is not 2xx (a 3xx included: redirects are not followed)."""
+    if not 200 <= response.status_code < 300:
         retry_after = None
         if response.status_code == 429:
             retry_after = parse_retry_after(response.headers.get("retry-after"))

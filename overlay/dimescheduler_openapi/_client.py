@@ -19,7 +19,6 @@ from ._base_client import (
     build_request,
     check_httpx_kwargs,
     check_injected,
-    connection_error,
     raise_for_status,
     wire_async,
     wire_sync,
@@ -27,7 +26,7 @@ from ._base_client import (
 from ._call import Call
 from ._config import resolve_settings
 from ._environment import Environment
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, connection_error
 from ._resources import AsyncResources, SyncResources
 from ._transports.retry import RetryConfig
 
@@ -48,9 +47,13 @@ class DimeSchedulerClient(ClientBase, SyncResources):
     or a base URL (default: `DIMESCHEDULER_ENVIRONMENT`, else production).
 
     `retry=`: None (default policy), a `RetryConfig`, a number of retries, or False/0 for none.
-    `transport=` or extra httpx keyword arguments configure the httpx client built here; or pass a ready
-    `http_client=` (an httpx.Client): it is re-pointed at the API (base URL, auth, headers, `timeout=`,
-    retries) and closed with this client.
+    `timeout=` (seconds or an httpx.Timeout) bounds each network wait: connecting, each read, each write,
+    waiting for a pooled connection. `deadline=` (seconds, default None: no limit) bounds each call as a
+    whole: the `/token` exchange, every attempt, the waits between retries and reading the answer; past it
+    the call raises APITimeoutError. Both can be overridden per call.
+    `transport=` or extra httpx keyword arguments configure the httpx client built here (`follow_redirects`
+    excepted: redirects are never followed); or pass a ready `http_client=` (an httpx.Client): it is
+    re-pointed at the API (base URL, auth, headers, `timeout=`, retries) and closed with this client.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
         timeout: Timeout = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         retry: RetryConfig | bool | int | None = None,
+        deadline: float | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         **httpx_kwargs: Any,
@@ -78,6 +82,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
             retry=retry,
             is_async=False,
         )
+        self._init_base(settings, deadline)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.Client):
@@ -97,13 +102,13 @@ class DimeSchedulerClient(ClientBase, SyncResources):
                     f"transport must be an httpx.BaseTransport, not {type(transport).__name__}"
                 )
             http = httpx.Client(transport=transport, **httpx_kwargs)
-        self._init_base(settings)
-        wire_sync(http, settings, timeout, self._record)
+        wire_sync(http, settings, timeout, self)
         self._http = http
 
-    def execute(self, call: Call[T], *, timeout: Timeout = None) -> T:
-        """Send `call`; its parsed answer, or a typed error (`timeout` overrides the client's for this call)."""
-        request = build_request(self._http, call, timeout)
+    def execute(self, call: Call[T], *, timeout: Timeout = None, deadline: float | None = None) -> T:
+        """Send `call`; its parsed answer, or a typed error. `timeout` and `deadline` (seconds) override the
+        client's for this call."""
+        request = build_request(self._http, call, timeout, self._deadline if deadline is None else deadline)
         try:
             response = self._http.send(request)
         except httpx.RequestError as exc:
@@ -149,6 +154,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
         timeout: Timeout = DEFAULT_TIMEOUT,
         headers: Mapping[str, str] | None = None,
         retry: RetryConfig | bool | int | None = None,
+        deadline: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         **httpx_kwargs: Any,
@@ -163,6 +169,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
             retry=retry,
             is_async=True,
         )
+        self._init_base(settings, deadline)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.AsyncClient):
@@ -178,16 +185,13 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
                     f"transport must be an httpx.AsyncBaseTransport, not {type(transport).__name__}"
                 )
             http = httpx.AsyncClient(transport=transport, **httpx_kwargs)
-        self._init_base(settings)
-        wire_async(http, settings, timeout, self._arecord)
+        wire_async(http, settings, timeout, self)
         self._http = http
 
-    async def _arecord(self, response: httpx.Response) -> None:
-        self._record(response)
-
-    async def execute(self, call: Call[T], *, timeout: Timeout = None) -> T:
-        """Send `call`; its parsed answer, or a typed error (`timeout` overrides the client's for this call)."""
-        request = build_request(self._http, call, timeout)
+    async def execute(self, call: Call[T], *, timeout: Timeout = None, deadline: float | None = None) -> T:
+        """Send `call`; its parsed answer, or a typed error. `timeout` and `deadline` (seconds) override the
+        client's for this call."""
+        request = build_request(self._http, call, timeout, self._deadline if deadline is None else deadline)
         try:
             response = await self._http.send(request)
         except httpx.RequestError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -54,21 +55,31 @@ def resolve_environment(value: Environment | str) -> Target:
     if member is not None:
         return Target(member.value, member)
     if "://" not in text:
-        raise ConfigurationError(f"unknown environment {text!r}: use {_NAMES} or an http(s) base URL")
+        raise ConfigurationError(f"unknown environment {masked(text)!r}: use {_NAMES} or an http(s) base URL")
     return _custom_target(text)
+
+
+def masked(text: str) -> str:
+    """An environment value as it may appear in a message: a query or fragment (which can carry a key or a
+    token) is replaced by "…", and so is a `user:password@` part."""
+    cut = re.search(r"[?#]", text)
+    head = re.sub(r"(?<=://)[^/]*@", "…@", text[: cut.start()] if cut else text)
+    return f"{head}{cut.group()}…" if cut else head
 
 
 def _custom_target(text: str) -> Target:
     try:
         url = httpx.URL(text)
     except (httpx.InvalidURL, TypeError, ValueError):
-        raise ConfigurationError(f"environment {text!r} is not a valid URL") from None
+        raise ConfigurationError(f"environment {masked(text)!r} is not a valid URL") from None
     if url.userinfo:
         # Never echo the value: it carries credentials.
         raise ConfigurationError("the environment URL must not contain credentials (user:password@)")
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"environment {text!r} is not an http(s) URL with a host")
+        raise ConfigurationError(f"environment {masked(text)!r} is not an http(s) URL with a host")
     if url.query or url.fragment:
-        raise ConfigurationError(f"environment {text!r} must not have a query or fragment")
+        raise ConfigurationError(
+            f"environment {masked(text)!r} must not have a query or fragment (not shown: it may hold a secret)"
+        )
     base_url = str(url).rstrip("/")
     return Target(base_url, _BY_URL.get(base_url))

@@ -1,4 +1,10 @@
-"""Turning answers into typed values: lists of models, single models, and the write envelope."""
+"""Turning answers into typed values: lists of models, single models, and the write envelope.
+
+Every parser checks the answer against what the operation documents and raises `UnexpectedResponseError`
+(with the status and the body) otherwise: a body that is not JSON (an HTML page, plain text, truncated
+JSON), an empty body where one is documented, JSON of another shape (an object where a list is documented,
+a list where an object is, an object none of whose keys the model knows), or a body the model cannot read.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,13 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from ._errors import MutationFailedError
+from ._errors import MutationFailedError, describe_json, json_text, unexpected_response
 
 M = TypeVar("M", covariant=True)
+
+ENVELOPE = "the write envelope {content, contentType, statusCode}"
+# What a model's from_dict raises on values of the wrong type or format.
+_MODEL_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 
 
 class FromDict(Protocol[M]):
@@ -36,40 +46,84 @@ class MutationResult:
     content: Any = None
 
 
+def json_body(response: httpx.Response, expected: str) -> Any:
+    """The answer's JSON; UnexpectedResponseError when the body is empty or not JSON."""
+    if not response.content:
+        raise unexpected_response(response, expected)
+    try:
+        return response.json()
+    except ValueError:  # also UnicodeDecodeError
+        raise unexpected_response(response, expected) from None
+
+
 def parse_json(response: httpx.Response) -> Any:
+    """For answers the API does not describe: None for an empty body, else the JSON (never plain text)."""
     if not response.content:
         return None
-    return response.json()
+    return json_body(response, "a JSON body or none")
+
+
+def _model_name(model: object) -> str:
+    return getattr(model, "__name__", type(model).__name__)
+
+
+def _read(
+    model: FromDict[M], data: Any, response: httpx.Response, expected: str, whole: Any, index: int | None
+) -> M:
+    """One model from one JSON object (item `index` of a list); an object sharing no key with the model is
+    another shape."""
+    if type(data) is not dict:
+        problem = describe_json(data)
+    else:
+        try:
+            value = model.from_dict(data)
+        except _MODEL_ERRORS as exc:
+            problem = f"{describe_json(data)} it cannot read ({type(exc).__name__}: {json_text(str(exc))})"
+        else:
+            extra = getattr(value, "additional_properties", None)
+            if not (data and isinstance(extra, dict) and len(extra) == len(data)):
+                return value
+            problem = f"{describe_json(data)}, none of them a field of {_model_name(model)}"
+    where = "" if index is None else f"item {index}: "
+    raise unexpected_response(response, expected, parsed=whole, is_json=True, got=where + problem)
 
 
 def parse_model(model: FromDict[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
-        return model.from_dict(response.json())
+        expected = f"a JSON object ({_model_name(model)})"
+        data = json_body(response, expected)
+        return _read(model, data, response, expected, data, None)
 
     return parse
 
 
 def parse_models(model: FromDict[M]) -> Callable[[httpx.Response], list[M]]:
     def parse(response: httpx.Response) -> list[M]:
-        from_dict = model.from_dict
-        return [from_dict(item) for item in response.json()]
+        expected = f"a JSON array of {_model_name(model)} objects"
+        data = json_body(response, expected)
+        if type(data) is not list:
+            raise unexpected_response(response, expected, parsed=data, is_json=True)
+        return [_read(model, item, response, expected, data, i) for i, item in enumerate(data)]
 
     return parse
+
+
+def _is_envelope(body: Any) -> bool:
+    if not isinstance(body, dict) or ("statusCode" not in body and "content" not in body):
+        return False
+    status = body.get("statusCode")
+    return status is None or (isinstance(status, int) and not isinstance(status, bool))
 
 
 def parse_mutation(response: httpx.Response) -> MutationResult:
     """Unwrap {content, contentType, statusCode}; raise MutationFailedError when it reports a failure.
 
-    An empty body, or a body that is not the envelope, counts as success with the body kept in `content`.
+    Only the envelope the API documents counts as success: an empty body, a body that is not JSON, or JSON
+    that is not the envelope raises UnexpectedResponseError, since nothing says the write was done.
     """
-    if not response.content:
-        return MutationResult(status_code=response.status_code, success=True)
-    try:
-        envelope = response.json()
-    except ValueError:
-        return MutationResult(status_code=response.status_code, success=True, content=response.text)
-    if not isinstance(envelope, dict) or ("statusCode" not in envelope and "content" not in envelope):
-        return MutationResult(status_code=response.status_code, success=True, content=envelope)
+    envelope = json_body(response, ENVELOPE)
+    if not _is_envelope(envelope):
+        raise unexpected_response(response, ENVELOPE, parsed=envelope, is_json=True)
     inner_status = envelope.get("statusCode")
     status = inner_status if isinstance(inner_status, int) else response.status_code
     content = decode_content(envelope.get("content"))

@@ -14,7 +14,7 @@ from dimescheduler_openapi import (
     procedures,
     run_bulk,
 )
-from dimescheduler_raw.models import Category, CategoryListItem, Job
+from dimescheduler_openapi.models import Category, CategoryListItem, Job
 
 
 def sync_part() -> list[str]:

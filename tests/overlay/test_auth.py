@@ -89,14 +89,17 @@ def test_jwt_is_obtained_once_and_cached(jwt_api: Any, tokens: TokenService) -> 
     assert bearer == {f"Bearer {tokens.issued[0]}"}
 
 
-def test_jwt_close_to_expiry_is_refreshed_before_use(jwt_api: Any, tokens: TokenService) -> None:
-    tokens.lifetime = 10  # inside the 30 s refresh margin: stale at the next call
+def test_a_jwt_shorter_than_the_margin_is_used_for_half_its_lifetime(
+    jwt_api: Any, tokens: TokenService
+) -> None:
+    # Changed in issue 9: a 10 s token (inside the 30 s margin) used to be refreshed before every request.
+    tokens.lifetime = 10
     with jwt_client(jwt_api.base_url) as client:
-        client.execute(ping())
-        client.execute(ping())
-    assert jwt_api.count("/token") == 2
-    used = [r.headers["authorization"] for r in jwt_api.received if r.path == "/ping"]
-    assert used == [f"Bearer {tokens.issued[0]}", f"Bearer {tokens.issued[1]}"]
+        for _ in range(3):
+            client.execute(ping())
+    assert jwt_api.count("/token") == 1
+    used = {r.headers["authorization"] for r in jwt_api.received if r.path == "/ping"}
+    assert used == {f"Bearer {tokens.issued[0]}"}
 
 
 def test_jwt_without_exp_is_kept_until_a_401(jwt_api: Any, tokens: TokenService) -> None:
@@ -185,13 +188,14 @@ def test_token_answer_without_token_raises_authentication_error() -> None:
         assert caught.value.response.content == b""
 
 
-def test_fifty_threads_with_an_expired_token_make_one_token_request(tokens: TokenService) -> None:
-    tokens.lifetime = -60  # the first token is already expired when it arrives
+def test_fifty_threads_with_a_rejected_token_make_one_token_request(tokens: TokenService) -> None:
+    # Changed in issue 9: this started from a token already expired on arrival, which is now used until a
+    # 401 (test_bounded_waits.py); a revoked token makes all 50 threads need a new one at once instead.
     tokens.token_delay = 0.2  # keep the refresh in flight while the other threads arrive
     with serve_api(tokens) as api, jwt_client(api.base_url) as client:
         client.execute(ping())
         assert api.count("/token") == 1
-        tokens.lifetime = 3600
+        tokens.revoke_all()
         barrier = threading.Barrier(50)
 
         def worker() -> Any:
@@ -203,13 +207,12 @@ def test_fifty_threads_with_an_expired_token_make_one_token_request(tokens: Toke
             results = [future.result(timeout=30) for future in futures]
     assert results == [{"path": "/concurrent", "ok": True}] * 50
     assert api.count("/token") == 2
-    used = {r.headers["authorization"] for r in api.received if r.path == "/concurrent"}
-    assert used == {f"Bearer {tokens.issued[1]}"}
+    accepted = {r.headers["authorization"] for r in api.received if r.path == "/concurrent"}
+    assert accepted <= {f"Bearer {tokens.issued[0]}", f"Bearer {tokens.issued[1]}"}
 
 
 @pytest.mark.asyncio
-async def test_fifty_tasks_with_an_expired_token_make_one_token_request(tokens: TokenService) -> None:
-    tokens.lifetime = -60
+async def test_fifty_tasks_with_a_rejected_token_make_one_token_request(tokens: TokenService) -> None:
     tokens.token_delay = 0.2
     with serve_api(tokens) as api:
         async with AsyncDimeSchedulerClient(
@@ -217,14 +220,12 @@ async def test_fifty_tasks_with_an_expired_token_make_one_token_request(tokens: 
         ) as client:
             await client.execute(ping())
             assert api.count("/token") == 1
-            tokens.lifetime = 3600
+            tokens.revoke_all()
             results = await asyncio.wait_for(
                 asyncio.gather(*(client.execute(ping("/concurrent")) for _ in range(50))), timeout=30
             )
     assert results == [{"path": "/concurrent", "ok": True}] * 50
     assert api.count("/token") == 2
-    used = {r.headers["authorization"] for r in api.received if r.path == "/concurrent"}
-    assert used == {f"Bearer {tokens.issued[1]}"}
 
 
 @pytest.mark.asyncio

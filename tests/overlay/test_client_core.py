@@ -249,16 +249,18 @@ async def test_injected_async_http_client() -> None:
 
 
 def test_httpx_keyword_arguments_reach_the_httpx_client() -> None:
-    def handler(received: Received) -> Reply:
-        if received.path == "/old":
-            return Reply(302, headers={"Location": "/new"})
-        return echo(received)
+    # Changed in issue 9: this used follow_redirects=True, which is now refused (test_credentials.py).
+    seen: list[str] = []
+
+    def hook(request: httpx.Request) -> None:
+        seen.append(request.url.path)
 
     with (
-        serve_api(handler) as api,
-        DimeSchedulerClient(API_KEY, api.base_url, follow_redirects=True) as client,
+        serve_api(echo) as api,
+        DimeSchedulerClient(API_KEY, api.base_url, event_hooks={"request": [hook]}) as client,
     ):
-        assert client.execute(ping("/old"))["path"] == "/new"
+        assert client.execute(ping("/old"))["path"] == "/old"
+    assert seen == ["/old"]
 
 
 @pytest.mark.parametrize(
@@ -329,6 +331,7 @@ def test_capture_response_gives_status_and_headers() -> None:
     assert captured.response is not None
     assert captured.response.status_code == 200
     assert captured.response.headers["x-echo-path"] == "/second"
+    assert captured.response.elapsed.total_seconds() > 0 and captured.response.json()["path"] == "/second"
     assert raw_captured.response is not None and raw_captured.response.headers["x-echo-path"] == "/job"
 
 

@@ -115,8 +115,9 @@ def test_tasks_first_page_can_be_zero(serve: Any) -> None:
 
 
 def test_a_server_ignoring_the_page_number_is_reported_not_looped(serve: Any) -> None:
+    # Changed in issue 9: PaginationError (an APIError) with a message that says what to do.
     api = serve(PagedStore(50, ignore_page=True))
-    with client_for(api) as client, pytest.raises(APIError, match="page 2 repeated the previous page"):
+    with client_for(api) as client, pytest.raises(APIError, match="page 2 holds only items of earlier pages"):
         list(client.tasks.iter_all(page_size=10))
     assert len(api.received) == 2
 

@@ -7,27 +7,30 @@ from ._build import EntityImports, ProcedureRegistry, build_import, import_reque
 from ._bulk import (
     AsyncImportExecutor,
     BulkImportError,
-    BulkReport,
-    ChunkOutcome,
     ImportExecutor,
+    OnChunk,
     import_call,
     run_bulk,
     run_bulk_sync,
 )
 from ._chunks import chunked
 from ._format import ValueFormatError, format_value
+from ._report import BulkProgress, BulkReport, ChunkOutcome, ChunkStatus
 from ._request import ImportRequest
 from ._spec import FieldSpec, ProcedureSpec
 
 __all__ = [
     "AsyncImportExecutor",
     "BulkImportError",
+    "BulkProgress",
     "BulkReport",
     "ChunkOutcome",
+    "ChunkStatus",
     "EntityImports",
     "FieldSpec",
     "ImportExecutor",
     "ImportRequest",
+    "OnChunk",
     "ProcedureRegistry",
     "ProcedureSpec",
     "ValueFormatError",

@@ -4,19 +4,21 @@ A record is a mapping (or a dimescheduler_raw model, read through its `to_dict()
 camelCase JSON names (`jobNo`) or by the procedure's parameter names (`JobNo`), in any case. Keys the entity
 knows but the chosen procedure does not take (append-only fields on a delete, REST-only fields such as
 `appointmentNo`) are skipped, so one record can feed both the append and the delete procedure; keys the
-entity does not know are an error. Parameters follow the table's order; values are written by `_format`.
+entity does not know are an error. Parameters follow the table's order; values are written by `_format`;
+a field the record leaves out gets the table's default, and `_records` reads models and checks lengths.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
 from .._errors import InvalidRequestError
+from .._suggest import did_you_mean as _suggest
 from ._format import format_value
 from ._procedures import PROCEDURES, REST_ONLY_FIELDS
+from ._records import check_length, default_text, model_mapping
 from ._request import ImportRequest
 from ._spec import FieldSpec, ProcedureSpec, Transaction
 
@@ -42,20 +44,33 @@ def procedure_spec(procedure: str) -> ProcedureSpec:
 
 
 def entity_name(entity: str | type[Any]) -> tuple[str, bool]:
-    """(table entity name, whether the spelling asks for delete): 'job', 'task_filter_value', JobDelete."""
+    """(table entity name, whether the spelling asks for delete): 'job', 'task_filter_value', JobDelete.
+
+    A model class is known by its stable names (`dimescheduler_openapi.models`, bound to routes) first, so
+    a class the vendor renamed (`JobDto`) still means Job; then by its own name.
+    """
     if isinstance(entity, type):
-        raw, is_delete_model = entity.__name__, entity.__name__.endswith("Delete")
-        raw = raw.removesuffix("Delete") if is_delete_model else raw
+        spellings = [*_stable_names(entity.__name__), entity.__name__]
     elif isinstance(entity, str):
-        raw, is_delete_model = entity, False
+        spellings = [entity]
     else:
         raise InvalidRequestError(f"an import entity is a name or a model class, not {type(entity).__name__}")
-    found = ENTITIES.get(_normal(raw))
-    if found is None:
-        raise InvalidRequestError(
-            f"unknown import entity {raw!r}{_suggest(raw, sorted(set(ENTITIES.values())))}"
-        )
-    return found, is_delete_model
+    for spelling in spellings:
+        is_delete_model = isinstance(entity, type) and spelling.endswith("Delete")
+        found = ENTITIES.get(_normal(spelling.removesuffix("Delete") if is_delete_model else spelling))
+        if found is not None:
+            return found, is_delete_model
+    raise InvalidRequestError(
+        f"unknown import entity {spellings[-1]!r}{_suggest(spellings[-1], sorted(set(ENTITIES.values())))}"
+    )
+
+
+def _stable_names(class_name: str) -> list[str]:
+    """Stable names bound to a generated class, write models before delete models."""
+    from dimescheduler_raw.aliases import TARGETS
+
+    names = [alias for alias, target in TARGETS.items() if target == class_name]
+    return sorted(names, key=lambda alias: (alias.endswith("Delete"), alias))
 
 
 def entity_procedure(entity: str, transaction: Transaction) -> ProcedureSpec:
@@ -97,17 +112,22 @@ def build_import(procedure: str | ProcedureSpec, record: Record) -> ImportReques
             )
         given[field.parameter] = (key, value)
     names: list[str] = []
-    values: list[str] = []
+    values: list[str | None] = []
     missing: list[str] = []
     for field in spec.fields:
-        text = (
-            format_value(given[field.parameter][1], field, spec.procedure)
-            if field.parameter in given
-            else None
-        )
+        if field.parameter in given:
+            # An explicit None leaves the parameter out, default or not (a .NET property set to null).
+            text = format_value(given[field.parameter][1], field, spec.procedure)
+            if text is not None:
+                check_length(text, field, spec.procedure)
+        else:
+            text = default_text(field, spec.procedure)
         if text is None:
             if field.required:
                 missing.append(f"{field.json_name!r} ({field.parameter})")
+            elif spec.send_unset:
+                names.append(field.parameter)
+                values.append(None)
             continue
         names.append(field.parameter)
         values.append(text)
@@ -119,11 +139,10 @@ def build_import(procedure: str | ProcedureSpec, record: Record) -> ImportReques
 def record_mapping(record: Record, procedure: str) -> Mapping[Any, Any]:
     if isinstance(record, Mapping):
         return record
-    to_dict = getattr(record, "to_dict", None)
-    if callable(to_dict):
-        data = to_dict()
-        if isinstance(data, Mapping):
-            return data
+    spec = BY_PROCEDURE.get(procedure.lower())
+    data = model_mapping(record, spec.fields if spec is not None else ())
+    if data is not None:
+        return data
     raise InvalidRequestError(
         f"{procedure}: a record is a mapping or a model with to_dict(), not {type(record).__name__}"
     )
@@ -143,14 +162,6 @@ def _keys(procedure: str) -> tuple[dict[str, FieldSpec], frozenset[str]]:
             for field in sibling.fields:
                 others.update((field.json_name.lower(), field.parameter.lower()))
     return own, frozenset(others - own.keys())
-
-
-def _suggest(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in candidates}
-        close = [lowered[name.lower()]] if name.lower() in lowered else []
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class EntityImports:

@@ -1,28 +1,39 @@
 """Sending a large stream of import requests as chunked `POST /import` calls with bounded concurrency.
 
-Each chunk (at most `chunk_size` requests) is one `POST /import` whose answer is read by `parse_mutation`;
-an HTTP error, a transport error or an envelope that reports failure under HTTP 200 fails that chunk only.
-The report has one outcome per chunk, in input order, and never drops a record: every record read from the
-input is in exactly one chunk, which either succeeded or failed. With `stop_on_error=True` no further input
-is read once a chunk has failed (chunks already in flight still finish and are reported) and the report
-says `stopped_early`.
+Each chunk (at most `chunk_size` requests) is one `POST /import` whose answer is read by `parse_mutation`:
+it succeeded only when a 2xx answer carried the write envelope reporting success. Any other status (a 3xx
+included), a 2xx body that is not the envelope, an envelope reporting failure, or a transport error fails
+that chunk only. The report has one outcome per chunk, in input order, and never drops a record: every
+record read from the input is in exactly one chunk, which succeeded, failed or (after an interruption)
+is unknown. With `stop_on_error=True` no further input is read once a chunk has failed (chunks already in
+flight still finish and are reported) and the report says `stopped_early`.
+
+Progress and interruptions: `on_chunk` is called with each chunk's outcome as it finishes, and a
+`BulkProgress` passed as `progress=` is filled as chunks are read, sent and answered. When the run is
+cancelled (`task.cancel()`) or interrupted (Ctrl-C), the cancellation or KeyboardInterrupt propagates as
+usual, but first every chunk sent and not answered is recorded as "unknown" and every chunk read and not
+sent as "failed", so `progress.report()` still says, chunk by chunk, what was written. `run_bulk` cancels
+its chunks in flight; `run_bulk_sync` cannot stop its worker threads mid-request, so it waits for their
+answers (each bounded by the client's timeout and deadline; a second Ctrl-C stops waiting).
 
 Memory: the input is read lazily, one chunk at a time, and a chunk is only read once a concurrency slot is
 free, so at most `concurrency` chunks are held at once whatever the input's length.
 
-`run_bulk` runs on the event loop (asyncio.Semaphore). `run_bulk_sync` sends from a pool of `concurrency`
-threads (httpx clients are thread-safe); with `concurrency=1` it sends one chunk after another in the
-calling thread.
+`run_bulk` runs on the event loop (asyncio.Semaphore) and needs the async client; `run_bulk_sync` sends from
+a pool of `concurrency` threads (httpx clients are thread-safe), or with `concurrency=1` in the calling
+thread, and needs the sync client. The wrong kind of client is refused before anything is read or sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import inspect
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -30,12 +41,31 @@ from .._call import Call
 from .._errors import DimeSchedulerError, InvalidRequestError
 from .._parsing import MutationResult, parse_mutation
 from ._chunks import DEFAULT_CHUNK_SIZE, check_positive, chunked
+from ._report import BulkProgress, BulkReport, ChunkOutcome
 from ._request import as_import_request
+
+__all__ = [
+    "AsyncImportExecutor",
+    "BulkImportError",
+    "BulkProgress",
+    "BulkReport",
+    "ChunkOutcome",
+    "ImportExecutor",
+    "OnChunk",
+    "import_call",
+    "run_bulk",
+    "run_bulk_sync",
+]
 
 T = TypeVar("T")
 
 DEFAULT_CONCURRENCY = 8
 IMPORT_PATH = "/import"
+
+OnChunk = Callable[[ChunkOutcome], object]
+"""Called with each chunk's outcome as it finishes: from a worker thread (`run_bulk_sync`) or on the event
+loop (`run_bulk`); keep it quick. If it raises, no further input is read, the chunks in flight finish and
+the run raises BulkImportError (with the report) from that exception."""
 
 
 class ImportExecutor(Protocol):
@@ -50,63 +80,8 @@ class AsyncImportExecutor(Protocol):
     async def execute(self, call: Call[T], *, timeout: float | httpx.Timeout = ...) -> T: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkOutcome:
-    """One chunk: its position (0-based chunk index, inclusive record range) and what became of it."""
-
-    index: int
-    first_record: int
-    last_record: int
-    record_count: int
-    status: Literal["succeeded", "failed"]
-    result: MutationResult | None = None
-    error: str | None = None
-    exception: Exception | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "succeeded"
-
-
-@dataclass(frozen=True, slots=True)
-class BulkReport:
-    """Every chunk's outcome in input order. succeeded_records + failed_records == records read."""
-
-    chunks: tuple[ChunkOutcome, ...]
-    stopped_early: bool = False
-
-    @property
-    def records(self) -> int:
-        return sum(c.record_count for c in self.chunks)
-
-    @property
-    def succeeded_records(self) -> int:
-        return sum(c.record_count for c in self.chunks if c.succeeded)
-
-    @property
-    def failed_records(self) -> int:
-        return sum(c.record_count for c in self.chunks if not c.succeeded)
-
-    @property
-    def failures(self) -> tuple[ChunkOutcome, ...]:
-        return tuple(c for c in self.chunks if not c.succeeded)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.stopped_early
-
-    def summary(self) -> str:
-        line = (
-            f"{len(self.chunks)} chunks, {self.records} records: {self.succeeded_records} succeeded,"
-            f" {self.failed_records} failed"
-        )
-        return line + (
-            " (stopped after a failure; any later input was not read)" if self.stopped_early else ""
-        )
-
-
 class BulkImportError(DimeSchedulerError):
-    """Reading the input failed part-way; `report` holds the chunks sent before that."""
+    """Reading the input failed part-way, or `on_chunk` raised; `report` holds the chunks sent before."""
 
     def __init__(self, message: str, *, report: BulkReport) -> None:
         super().__init__(message)
@@ -126,27 +101,33 @@ async def run_bulk(
     concurrency: int = DEFAULT_CONCURRENCY,
     timeout: float | httpx.Timeout | None = None,
     stop_on_error: bool = False,
+    on_chunk: OnChunk | None = None,
+    progress: BulkProgress | None = None,
 ) -> BulkReport:
     """Send `requests` in chunks over the async client, at most `concurrency` chunks in flight.
 
-    `timeout` (seconds or an httpx.Timeout) applies to each chunk's call; None keeps the client's own.
+    `client` is an AsyncDimeSchedulerClient (a sync client is refused with InvalidRequestError before
+    anything is sent). `timeout` (seconds or an httpx.Timeout) applies to each chunk's call; None keeps the
+    client's own (and the client's deadline applies to each chunk's call). `on_chunk` and `progress`: see
+    the module docstring.
     """
+    _require(client, asynchronous=True)
     check_positive("concurrency", concurrency)
     numbered = _Numbered(requests, chunk_size)
-    collector = _Collector(stop_on_error)
+    run = _Run(progress, stop_on_error, on_chunk)
     slots = asyncio.Semaphore(concurrency)
     running: set[asyncio.Task[None]] = set()
 
     async def send(index: int, first: int, chunk: list[object]) -> None:
         try:
             call = _chunk_call(first, chunk)
-            result = await (
-                client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
-            )
+            run.progress._chunk_sent(index)
+            answer: Any = client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
+            result = await answer if inspect.isawaitable(answer) else answer
         except Exception as exc:
-            collector.add(_failed(index, first, chunk, exc))
+            run.finish(_failed(index, first, chunk, exc))
         else:
-            collector.add(_succeeded(index, first, chunk, result))
+            run.finish(_succeeded(index, first, chunk, result))
         finally:
             slots.release()
 
@@ -154,7 +135,7 @@ async def run_bulk(
     try:
         while True:
             await slots.acquire()
-            item, input_error = _take(numbered, collector)
+            item, input_error = _take(numbered, run)
             if item is None:
                 slots.release()
                 break
@@ -163,12 +144,13 @@ async def run_bulk(
             task.add_done_callback(running.discard)
         if running:
             await asyncio.gather(*running)
-    except BaseException:
+    except BaseException as interruption:
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
+        run.interrupt(interruption)
         raise
-    return collector.report(numbered, input_error)
+    return run.report(numbered, input_error)
 
 
 def run_bulk_sync(
@@ -179,29 +161,45 @@ def run_bulk_sync(
     concurrency: int = DEFAULT_CONCURRENCY,
     timeout: float | httpx.Timeout | None = None,
     stop_on_error: bool = False,
+    on_chunk: OnChunk | None = None,
+    progress: BulkProgress | None = None,
 ) -> BulkReport:
-    """Send `requests` in chunks over the sync client from `concurrency` worker threads (1 = in this thread)."""
+    """Send `requests` in chunks over the sync client from `concurrency` worker threads (1 = in this thread).
+
+    `client` is a DimeSchedulerClient (an async client is refused with InvalidRequestError before anything
+    is sent: its calls would never run). Other arguments as for `run_bulk`.
+    """
+    _require(client, asynchronous=False)
     check_positive("concurrency", concurrency)
     numbered = _Numbered(requests, chunk_size)
-    collector = _Collector(stop_on_error)
+    run = _Run(progress, stop_on_error, on_chunk)
 
     def send(index: int, first: int, chunk: list[object]) -> None:
         try:
             call = _chunk_call(first, chunk)
-            result = client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
+            run.progress._chunk_sent(index)
+            result: Any = client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
+            if inspect.isawaitable(result):  # an execute that only looked sync: nothing was sent
+                if inspect.iscoroutine(result):
+                    result.close()
+                raise InvalidRequestError(_WRONG_CLIENT["sync"].format(name=type(client).__name__))
         except Exception as exc:
-            collector.add(_failed(index, first, chunk, exc))
+            run.finish(_failed(index, first, chunk, exc))
         else:
-            collector.add(_succeeded(index, first, chunk, result))
+            run.finish(_succeeded(index, first, chunk, result))
 
     input_error: Exception | None = None
     if concurrency == 1:
-        while True:
-            item, input_error = _take(numbered, collector)
-            if item is None:
-                break
-            send(*item)
-        return collector.report(numbered, input_error)
+        try:
+            while True:
+                item, input_error = _take(numbered, run)
+                if item is None:
+                    break
+                send(*item)
+        except BaseException as interruption:
+            run.interrupt(interruption)
+            raise
+        return run.report(numbered, input_error)
 
     slots = threading.BoundedSemaphore(concurrency)
 
@@ -212,30 +210,125 @@ def run_bulk_sync(
             slots.release()
 
     futures: list[Future[None]] = []
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dimescheduler-import") as pool:
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="dimescheduler-import")
+    try:
         while True:
             slots.acquire()
-            item, input_error = _take(numbered, collector)
+            item, input_error = _take(numbered, run)
             if item is None:
                 slots.release()
                 break
             futures.append(pool.submit(work, *item))
-    for future in futures:
-        future.result()  # `work` catches Exception; this only surfaces what must not be swallowed
-    return collector.report(numbered, input_error)
+        for future in futures:
+            future.result()  # `work` catches Exception; this only surfaces what must not be swallowed
+    except BaseException as interruption:
+        run.stop = True
+        _wait_for(futures)
+        run.interrupt(interruption)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return run.report(numbered, input_error)
 
 
-def _take(
-    numbered: _Numbered, collector: _Collector
-) -> tuple[tuple[int, int, list[object]] | None, Exception | None]:
+def _wait_for(futures: list[Future[None]]) -> None:
+    """Let the chunks in flight finish so their outcome is known; a second Ctrl-C stops waiting (the first
+    interruption is the one re-raised)."""
+    with contextlib.suppress(BaseException):
+        concurrent.futures.wait(futures)
+
+
+_WRONG_CLIENT = {
+    "sync": "run_bulk_sync needs the sync DimeSchedulerClient; {name}.execute is async, so its calls would "
+    "never be sent: use `await run_bulk(client, ...)`",
+    "async": "run_bulk needs the AsyncDimeSchedulerClient; {name}.execute is not async, so each chunk would "
+    "block the event loop: use run_bulk_sync(client, ...)",
+}
+
+
+def _require(client: object, *, asynchronous: bool) -> None:
+    """Refuse, before anything is read or sent, a client of the wrong kind (or none at all)."""
+    name = type(client).__name__
+    execute = getattr(client, "execute", None)
+    if not callable(execute):
+        wanted = "AsyncDimeSchedulerClient" if asynchronous else "DimeSchedulerClient"
+        raise InvalidRequestError(
+            f"{'run_bulk' if asynchronous else 'run_bulk_sync'} needs a {wanted}, not {name}"
+        )
+    if _is_async(execute) != asynchronous:
+        raise InvalidRequestError(_WRONG_CLIENT["async" if asynchronous else "sync"].format(name=name))
+
+
+def _is_async(function: object) -> bool:
+    call = getattr(function, "__call__", None)  # noqa: B004 - instances with an async __call__ count too
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(call)
+
+
+class _Run:
+    """One run's shared state: the progress it fills, whether to stop reading input, the callback."""
+
+    def __init__(self, progress: BulkProgress | None, stop_on_error: bool, on_chunk: OnChunk | None) -> None:
+        self.progress = progress if progress is not None else BulkProgress()
+        self.progress._claim()
+        self._stop_on_error = stop_on_error
+        self._on_chunk = on_chunk
+        self._lock = threading.Lock()
+        self.callback_error: Exception | None = None
+        self.stop = False
+
+    def finish(self, outcome: ChunkOutcome) -> None:
+        self.progress._chunk_done(outcome)
+        if not outcome.succeeded and self._stop_on_error:
+            self.stop = True
+            self.progress._stop_early()
+        if self._on_chunk is not None:
+            try:
+                self._on_chunk(outcome)
+            except Exception as exc:
+                with self._lock:
+                    self.callback_error = self.callback_error or exc
+                self.stop = True
+
+    def interrupt(self, reason: BaseException) -> None:
+        """Record the chunks the interruption left without an answer, then note the summary on it."""
+        for outcome in self.progress._interrupt(reason):
+            if self._on_chunk is not None:
+                with contextlib.suppress(Exception):  # the interruption is what the caller must see
+                    self._on_chunk(outcome)
+        summary = self.progress.report().summary()
+        reason.add_note(
+            f"bulk import interrupted: {summary} (pass progress=BulkProgress() to keep the outcome)"
+        )
+
+    def report(self, numbered: _Numbered, input_error: Exception | None) -> BulkReport:
+        report = self.progress.report()
+        if input_error is not None:
+            raise BulkImportError(
+                f"reading the import input failed after {numbered.records_read} records"
+                f" ({report.summary()}): {_one_line(input_error)}",
+                report=report,
+            ) from input_error
+        if self.callback_error is not None:
+            raise BulkImportError(
+                f"on_chunk raised, so the run stopped ({report.summary()}): {_one_line(self.callback_error)}",
+                report=report,
+            ) from self.callback_error
+        return report
+
+
+def _take(numbered: _Numbered, run: _Run) -> tuple[tuple[int, int, list[object]] | None, Exception | None]:
     """The next chunk to send, or None with the reason to stop: a failure was collected under
-    stop_on_error, the input ended, or reading it raised (returned as the second item)."""
-    if collector.stop:
+    stop_on_error or on_chunk raised, the input ended, or reading it raised (returned as the second item)."""
+    if run.stop:
         return None, None
     try:
-        return numbered.next(), None
+        item = numbered.next()
     except Exception as exc:
         return None, exc
+    if item is not None:
+        index, first, chunk = item
+        run.progress._chunk_read(index, first, len(chunk))
+    return item, None
 
 
 class _Numbered:
@@ -254,31 +347,6 @@ class _Numbered:
         self.index += 1
         self.records_read += len(chunk)
         return item
-
-
-class _Collector:
-    def __init__(self, stop_on_error: bool) -> None:
-        self._stop_on_error = stop_on_error
-        self._lock = threading.Lock()
-        self._outcomes: list[ChunkOutcome] = []
-        self.stop = False
-
-    def add(self, outcome: ChunkOutcome) -> None:
-        with self._lock:
-            self._outcomes.append(outcome)
-            if not outcome.succeeded and self._stop_on_error:
-                self.stop = True
-
-    def report(self, numbered: _Numbered, input_error: Exception | None) -> BulkReport:
-        chunks = tuple(sorted(self._outcomes, key=lambda c: c.index))
-        report = BulkReport(chunks=chunks, stopped_early=self.stop)
-        if input_error is not None:
-            raise BulkImportError(
-                f"reading the import input failed after {numbered.records_read} records"
-                f" ({report.summary()}): {_one_line(input_error)}",
-                report=report,
-            ) from input_error
-        return report
 
 
 def _chunk_call(first: int, chunk: list[object]) -> Call[MutationResult]:

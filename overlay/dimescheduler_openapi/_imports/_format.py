@@ -3,24 +3,29 @@
 The rules follow the vendor's .NET SDK, which is what the server is known to accept:
 
 - None (or a missing key) leaves the parameter out: both its name and its value are omitted.
-- string: str as given; uuid.UUID and int are written with str().
-- int: an integer (not a bool), an integral float/Decimal, or a string of digits -> "42".
+- string: str as given; uuid.UUID and int are written with str() (ints of more than 4,000 digits are
+  refused).
+- int: an integer (not a bool), an integral float/Decimal, or a string of digits (any script's digits;
+  written in ASCII) -> "42", within a 64-bit integer.
 - enum: as int, written as the integer value ("1"); IntEnum members are accepted, names ("High") are not.
   The value must be one of the members the facts list.
 - decimal: "." separator, no exponent, no trailing fractional zeros: 1e-7 -> "0.0000001", 1e20 ->
   "100000000000000000000", Decimal("-2.50") -> "-2.5", -0.0 -> "0". A float is read through its shortest
   repr (0.1 -> "0.1", not the binary expansion). Numeric strings are accepted ("1.5", not "1,5"); NaN and
-  infinities are refused.
+  infinities are refused, and so is what a .NET decimal cannot hold (a magnitude of 2**96 or more, more
+  than 28 decimal places), which also bounds the text written ("1e100000000" is refused, not expanded).
 - bool: "True" / "False" (also from the strings "true"/"false" in any case).
 - datetime: the .NET "u" pattern `yyyy-MM-dd HH:mm:ssZ` in UTC. Aware datetimes are converted to UTC;
   naive datetimes are taken to be UTC already (written unchanged, never shifted by the local zone); a plain
   date is midnight; ISO 8601 strings (what the generated models' to_dict() produce) are parsed first.
-  Fractions of a second are dropped, as .NET's "u" pattern does.
+  Fractions of a second are dropped, as .NET's "u" pattern does. A moment outside years 1-9999 once in UTC
+  is refused.
 - date: `yyyy-MM-dd` (a date, or an ISO date string; a datetime is refused rather than truncated).
 - list: the items joined with ";" (an item containing ";" is refused); a str is taken as already joined.
 - timespan: a .NET TimeSpan tick count (100 ns units): a timedelta, or the TimeSpan text
   "[-][d.]hh:mm[:ss[.fffffff]]" (what the models hold) is converted; a string of digits is sent as ticks
-  unchanged. Bare ints are refused: they could mean seconds or ticks.
+  (written in ASCII, like the int writer). Bare ints are refused: they could mean seconds or ticks. The
+  result must fit a .NET TimeSpan (a 64-bit tick count).
 
 Errors are one line naming the procedure, the field and the expected kind; the value is quoted only for
 fields that cannot hold a secret.
@@ -40,8 +45,12 @@ from ._spec import FieldSpec
 
 TICKS_PER_SECOND = 10_000_000
 TICKS_PER_MICROSECOND = 10
-INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
-TIMESPAN_TEXT = re.compile(r"^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$")
+INT64_MAX = 2**63 - 1
+DECIMAL_LIMIT = 2**96  # a .NET decimal holds magnitudes below this
+DECIMAL_PLACES = 28  # and at most this many digits after the point
+INT_TEXT_DIGITS = 4000  # below Python's default limit on int <-> str conversion (4300 digits)
+INTEGER_TEXT = re.compile(r"^[+-]?\d{1,19}$")
+TIMESPAN_TEXT = re.compile(r"^(-)?(?:(\d{1,8})\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$")
 SECRET_WORDS = ("password", "secret", "token", "apikey")
 
 
@@ -72,23 +81,32 @@ class _Refused(Exception):
 def write_string(value: Any, field: FieldSpec) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, uuid.UUID) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > INT_TEXT_DIGITS * 3.32:  # about INT_TEXT_DIGITS decimal digits
+            raise _Refused(f"a string (or an integer of at most {INT_TEXT_DIGITS} digits)")
         return str(value)
     raise _Refused("a string")
 
 
 def _integer(value: Any, expected: str) -> int:
+    """A 64-bit integer from an int, an integral float/Decimal, an IntEnum member or a string of digits."""
     if isinstance(value, bool):
         raise _Refused(expected)
+    number: int | None = None
     if isinstance(value, int):
-        return int(value)
-    if isinstance(value, enum.Enum) and isinstance(value.value, int) and not isinstance(value.value, bool):
-        return value.value
-    if isinstance(value, float | Decimal) and _finite(value) and value == int(value):
-        return int(value)
-    if isinstance(value, str) and INTEGER_TEXT.match(value.strip()):
-        return int(value.strip())
-    raise _Refused(expected)
+        number = int(value)
+    elif isinstance(value, enum.Enum) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        number = value.value
+    elif isinstance(value, float | Decimal) and _finite(value) and -INT64_MAX <= value <= INT64_MAX:
+        # the magnitude is checked first: int(Decimal("1e100000000")) would build a 100-million-digit int
+        number = int(value) if value == int(value) else None
+    elif isinstance(value, str) and INTEGER_TEXT.match(value.strip()):
+        number = int(value.strip())
+    if number is None or abs(number) > INT64_MAX:
+        raise _Refused(expected if number is None else f"{expected} within 64 bits")
+    return number
 
 
 def write_int(value: Any, field: FieldSpec) -> str:
@@ -107,7 +125,10 @@ def write_decimal(value: Any, field: FieldSpec) -> str:
     expected = "a decimal number"
     if isinstance(value, bool):
         raise _Refused(expected)
+    beyond = f"{expected} within a .NET decimal (magnitude below 2**96)"
     if isinstance(value, int):
+        if abs(value) >= DECIMAL_LIMIT:
+            raise _Refused(beyond)
         return str(value)
     if isinstance(value, float):
         number = Decimal(repr(value)) if _finite(value) else None
@@ -122,7 +143,19 @@ def write_decimal(value: Any, field: FieldSpec) -> str:
         number = None
     if number is None or not number.is_finite():
         raise _Refused(expected)
+    if number.copy_abs() >= DECIMAL_LIMIT:  # copy_abs: no rounding, no overflow for huge exponents
+        raise _Refused(beyond)
+    if _decimal_places(number) > DECIMAL_PLACES:
+        raise _Refused(f"{expected} with at most {DECIMAL_PLACES} decimal places")
     return plain_decimal(number)
+
+
+def _decimal_places(number: Decimal) -> int:
+    """Digits after the point once trailing zeros are dropped (without rounding, unlike normalize())."""
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros)) if any(digits) else 0
 
 
 def plain_decimal(number: Decimal) -> str:
@@ -149,7 +182,10 @@ def write_datetime(value: Any, field: FieldSpec) -> str:
         except ValueError:
             raise _Refused(expected) from None
     if isinstance(value, dt.datetime):
-        moment = value.astimezone(dt.UTC) if value.utcoffset() is not None else value
+        try:
+            moment = value.astimezone(dt.UTC) if value.utcoffset() is not None else value
+        except OverflowError:
+            raise _Refused(f"{expected} within years 1-9999 once in UTC") from None
     elif isinstance(value, dt.date):
         moment = dt.datetime(value.year, value.month, value.day)
     else:
@@ -193,15 +229,13 @@ def write_list(value: Any, field: FieldSpec) -> str:
 def write_timespan(value: Any, field: FieldSpec) -> str:
     expected = "a timedelta, a '[d.]hh:mm:ss' string or a tick-count string"
     if isinstance(value, dt.timedelta):
-        return str(
-            (value.days * 86_400 + value.seconds) * TICKS_PER_SECOND
-            + value.microseconds * TICKS_PER_MICROSECOND
-        )
+        ticks = (value.days * 86_400 + value.seconds) * TICKS_PER_SECOND
+        return _ticks(ticks + value.microseconds * TICKS_PER_MICROSECOND, expected)
     if not isinstance(value, str):
         raise _Refused(expected)
     text = value.strip()
     if INTEGER_TEXT.match(text):
-        return text
+        return _ticks(int(text), expected)
     match = TIMESPAN_TEXT.match(text)
     if not match:
         raise _Refused(expected)
@@ -209,8 +243,15 @@ def write_timespan(value: Any, field: FieldSpec) -> str:
     if int(hours) > 23 or int(minutes) > 59 or int(seconds or 0) > 59:
         raise _Refused(expected)
     total = ((int(days or 0) * 24 + int(hours)) * 60 + int(minutes)) * 60 + int(seconds or 0)
-    ticks = total * TICKS_PER_SECOND + int((fraction or "").ljust(7, "0"))
-    return str(-ticks if sign else ticks)
+    ticks = total * TICKS_PER_SECOND + int(fraction or 0) * 10 ** (7 - len(fraction or ""))
+    return _ticks(-ticks if sign else ticks, expected)
+
+
+def _ticks(ticks: int, expected: str) -> str:
+    """A tick count as ASCII digits, within a .NET TimeSpan (64-bit)."""
+    if abs(ticks) > INT64_MAX:
+        raise _Refused(f"{expected} within a .NET TimeSpan (about 29,000 years)")
+    return str(ticks)
 
 
 WRITERS = {
@@ -236,5 +277,7 @@ def _is_secret(field: FieldSpec) -> bool:
 
 
 def _short_repr(value: Any) -> str:
-    text = " ".join(repr(value).split())
+    if isinstance(value, int) and value.bit_length() > 200:  # its repr can exceed Python's int-to-text limit
+        return f"<an integer of {value.bit_length()} bits>"
+    text = " ".join(repr(value[:80] if isinstance(value, str) else value).split())
     return text if len(text) <= 60 else text[:57] + "..."

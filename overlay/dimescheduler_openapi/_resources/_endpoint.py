@@ -61,11 +61,17 @@ class Endpoint:
 
 
 def path_value(value: str, name: str) -> str:
-    """A value for a path placeholder: a non-empty string (an empty one would address the collection)."""
+    """A value for a path placeholder, as given. Refused (InvalidRequestError): an empty or blank string
+    (it would address the collection: `GET /job/` is `GET /job`) and the dot segments "." and ".." (every
+    URL resolver removes them, so `GET /job/..` would become `GET /`)."""
     if not isinstance(value, str):
         raise InvalidRequestError(f"{name} must be a string, got {type(value).__name__}")
-    if not value:
-        raise InvalidRequestError(f"{name} must not be empty")
+    if not value.strip():
+        raise InvalidRequestError(f"{name} must not be empty" + (" or blank" if value else ""))
+    if value in (".", ".."):
+        raise InvalidRequestError(
+            f"{name} must not be {value!r}: as a path segment it would change the route that is called"
+        )
     return value
 
 

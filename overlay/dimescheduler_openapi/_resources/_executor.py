@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar, cast
 
 from .._call import Call
 from ._endpoint import Endpoint
@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 Timeout: TypeAlias = "float | httpx.Timeout | None"
+Deadline: TypeAlias = "float | None"
+"""Seconds the whole call may take (the clients' `deadline=`); None keeps the client's."""
 
 
 class SyncExecutor(Protocol):
@@ -22,6 +24,14 @@ class SyncExecutor(Protocol):
 
 class AsyncExecutor(Protocol):
     async def execute(self, call: Call[T], *, timeout: Timeout = None) -> T: ...
+
+
+class _SyncDeadlineExecutor(Protocol):
+    def execute(self, call: Call[T], *, timeout: Timeout = None, deadline: Deadline = None) -> T: ...
+
+
+class _AsyncDeadlineExecutor(Protocol):
+    async def execute(self, call: Call[T], *, timeout: Timeout = None, deadline: Deadline = None) -> T: ...
 
 
 class SyncResource:
@@ -37,8 +47,10 @@ class SyncResource:
         """Method name -> the operation it sends (read by `declared_operations`)."""
         return dict(self._EXTRA)
 
-    def _run(self, call: Call[T], timeout: Timeout) -> T:
-        return self._executor.execute(call, timeout=timeout)
+    def _run(self, call: Call[T], timeout: Timeout, deadline: Deadline = None) -> T:
+        if deadline is None:  # executors that know no deadline (test doubles, dry runs) keep working
+            return self._executor.execute(call, timeout=timeout)
+        return cast(_SyncDeadlineExecutor, self._executor).execute(call, timeout=timeout, deadline=deadline)
 
     def __repr__(self) -> str:
         return describe_resource(self)
@@ -57,8 +69,11 @@ class AsyncResource:
         """Method name -> the operation it sends (read by `declared_operations`)."""
         return dict(self._EXTRA)
 
-    async def _run(self, call: Call[T], timeout: Timeout) -> T:
-        return await self._executor.execute(call, timeout=timeout)
+    async def _run(self, call: Call[T], timeout: Timeout, deadline: Deadline = None) -> T:
+        if deadline is None:
+            return await self._executor.execute(call, timeout=timeout)
+        executor = cast(_AsyncDeadlineExecutor, self._executor)
+        return await executor.execute(call, timeout=timeout, deadline=deadline)
 
     def __repr__(self) -> str:
         return describe_resource(self)

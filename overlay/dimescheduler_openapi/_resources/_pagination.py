@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .._call import Call
-from .._errors import APIError, InvalidRequestError
+from .._errors import InvalidRequestError, PaginationError
 
 P = TypeVar("P")
 I = TypeVar("I")  # noqa: E741
@@ -16,8 +17,9 @@ class Paging(Generic[P, I]):
     """Which page to ask for next and when to stop.
 
     Stops after an empty page, a page shorter than `size`, or once `total` items were seen (when the
-    page reports one). A full page identical to the one before means the server ignores the page number;
-    that raises instead of looping forever.
+    page reports one). A page made only of items seen on earlier pages (in any order) means the server
+    ignores the page number: that raises PaginationError instead of looping forever. Every item seen is
+    remembered as one fingerprint (a hash of its JSON), so memory grows by a few dozen bytes per item.
     """
 
     def __init__(
@@ -39,8 +41,9 @@ class Paging(Generic[P, I]):
         self._total = total
         self._size = size
         self._page = first_page
+        self._size_name = size_name
         self._seen = 0
-        self._previous: list[I] | None = None
+        self._fingerprints: set[int] = set()
         self._done = False
 
     def next_call(self) -> Call[P] | None:
@@ -48,16 +51,29 @@ class Paging(Generic[P, I]):
 
     def take(self, page: P) -> list[I]:
         items = self._items(page)
-        if items and items == self._previous:
-            raise APIError(
-                f"page {self._page} repeated the previous page: the server ignores the page number"
+        fingerprints = {fingerprint(item) for item in items}
+        if items and fingerprints <= self._fingerprints:
+            raise PaginationError(
+                f"page {self._page} holds only items of earlier pages: the server seems to ignore the page "
+                f"number. Ask for everything in one page ({self._size_name} above the number of items), or "
+                "report the paging problem to the API's maintainers"
             )
-        self._previous = items
+        self._fingerprints |= fingerprints
         self._seen += len(items)
         total = self._total(page) if self._total else None
         self._done = len(items) < self._size or (total is not None and self._seen >= total)
         self._page += 1
         return items
+
+
+def fingerprint(item: Any) -> int:
+    """A hash of the item's JSON (models through `to_dict()`), equal for equal items in any key order."""
+    to_dict = getattr(item, "to_dict", None)
+    data = to_dict() if callable(to_dict) else item
+    try:
+        return hash(json.dumps(data, sort_keys=True, default=repr))
+    except (TypeError, ValueError):  # keys of mixed types, NaN, ...
+        return hash(repr(data))
 
 
 def iterate(run: Callable[[Call[P]], P], paging: Paging[P, I]) -> Iterator[I]:

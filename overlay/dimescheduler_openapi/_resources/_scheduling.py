@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from .._call import Call
 from . import _table as table
-from ._crud import AsyncCrud, SyncCrud, model_of, models_of
+from ._crud import AsyncCrud, SyncCrud
 from ._endpoint import Endpoint, flag, integer, iso, iso_date, path_value, query, text
-from ._executor import AsyncExecutor, SyncExecutor, Timeout
+from ._executor import AsyncExecutor, Deadline, SyncExecutor, Timeout
 from ._pagination import Paging, aiterate, iterate
+from ._resolve import page_items, page_total, parse_list, parse_one
 
 if TYPE_CHECKING:
     # Some names appear only in the string base-class subscripts below (F401 cannot see them there).
-    from dimescheduler_raw.models import (  # noqa: F401
+    from dimescheduler_raw.aliases import (  # noqa: F401
         Appointment,
         AppointmentDelete,
         AppointmentListItem,
@@ -28,14 +29,20 @@ if TYPE_CHECKING:
         JobListItem,
         Notification,
         NotificationDelete,
+        NotificationListItem,
         NotificationPage,
         ResourceCapacity,
+        ResourceCapacityDelete,
         ResourceCapacityListItem,
         Task,
         TaskDelete,
         TaskListItem,
         TimeEntry,
+        TimeEntryDelete,
+        TimeEntryListItem,
         TimeSession,
+        TimeSessionDelete,
+        TimeSessionListItem,
     )
 
 DateTimeValue = datetime | date | str
@@ -71,17 +78,17 @@ def appointments_in_range(
             "resources": resources,
         }
     )
-    return APPOINTMENTS_IN_RANGE.call(models_of("AppointmentListItem"), params=params)
+    return APPOINTMENTS_IN_RANGE.call(parse_list(APPOINTMENTS_IN_RANGE), params=params)
 
 
 def appointment_by_id(appointment_id: str) -> Call[AppointmentListItem]:
     values = {"appointmentId": path_value(appointment_id, "appointment_id")}
-    return APPOINTMENT_BY_ID.call(model_of("AppointmentListItem"), path_values=values)
+    return APPOINTMENT_BY_ID.call(parse_one(APPOINTMENT_BY_ID), path_values=values)
 
 
 def job_by_no(job_no: str) -> Call[JobListItem]:
     values = {"jobNo": path_value(job_no, "job_no")}
-    return JOB_BY_NO.call(model_of("JobListItem"), path_values=values)
+    return JOB_BY_NO.call(parse_one(JOB_BY_NO), path_values=values)
 
 
 def task_list(is_open: bool | None, page: int | None, page_size: int | None) -> Call[list[TaskListItem]]:
@@ -91,7 +98,7 @@ def task_list(is_open: bool | None, page: int | None, page_size: int | None) -> 
         "pageSize": integer(page_size, "page_size"),
     }
     encoded = query(params)
-    return TASK_LIST.call(models_of("TaskListItem"), params=encoded)
+    return TASK_LIST.call(parse_list(TASK_LIST), params=encoded)
 
 
 def task_paging(
@@ -118,37 +125,37 @@ def notification_page(
         "filter": text(filter, "filter"),
     }
     encoded = query(params)
-    return NOTIFICATION_PAGE.call(model_of("NotificationPage"), params=encoded)
+    return NOTIFICATION_PAGE.call(parse_one(NOTIFICATION_PAGE), params=encoded)
 
 
 def notification_paging(
     limit: int, sort: str | None, group: str | None, filter: str | None, first_page: int
-) -> Paging[NotificationPage, Notification]:
+) -> Paging[NotificationPage, NotificationListItem]:
     for value, name in ((sort, "sort"), (group, "group"), (filter, "filter")):
         text(value, name)
     return Paging(
         lambda page: notification_page(page, limit, sort, group, filter),
-        lambda page: page.data if isinstance(page.data, list) else [],
+        lambda page: page_items(NOTIFICATION_PAGE, page),
         first_page=first_page,
         size=limit,
         size_name="limit",
-        total=lambda page: page.total if isinstance(page.total, int) else None,
+        total=lambda page: page_total(NOTIFICATION_PAGE, page),
     )
 
 
 def capacities_in_range(start: DateTimeValue, end: DateTimeValue) -> Call[list[ResourceCapacityListItem]]:
     params = query({"start": iso(start, "start"), "end": iso(end, "end")})
-    return CAPACITIES_IN_RANGE.call(models_of("ResourceCapacityListItem"), params=params)
+    return CAPACITIES_IN_RANGE.call(parse_list(CAPACITIES_IN_RANGE), params=params)
 
 
-def time_entries_in_range(start: DateTimeValue, end: DateTimeValue) -> Call[list[TimeEntry]]:
+def time_entries_in_range(start: DateTimeValue, end: DateTimeValue) -> Call[list[TimeEntryListItem]]:
     params = query({"start": iso_date(start, "start"), "end": iso_date(end, "end")})
-    return TIME_ENTRIES_IN_RANGE.call(models_of("TimeEntry"), params=params)
+    return TIME_ENTRIES_IN_RANGE.call(parse_list(TIME_ENTRIES_IN_RANGE), params=params)
 
 
-def time_sessions_in_range(start: DateTimeValue, end: DateTimeValue) -> Call[list[TimeSession]]:
+def time_sessions_in_range(start: DateTimeValue, end: DateTimeValue) -> Call[list[TimeSessionListItem]]:
     params = query({"start": iso_date(start, "start"), "end": iso_date(end, "end")})
-    return TIME_SESSIONS_IN_RANGE.call(models_of("TimeSession"), params=params)
+    return TIME_SESSIONS_IN_RANGE.call(parse_list(TIME_SESSIONS_IN_RANGE), params=params)
 
 
 # --- sync ---------------------------------------------------------------------------------------------
@@ -168,13 +175,16 @@ class SyncAppointments(SyncCrud["Appointment", "list[AppointmentListItem]", "App
         resources: list[str] | None = None,
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> list[AppointmentListItem]:
         """Appointments between two moments, optionally only those of some resources."""
-        return self._run(appointments_in_range(start_date, end_date, resources), timeout)
+        return self._run(appointments_in_range(start_date, end_date, resources), timeout, deadline)
 
-    def get_by_id(self, appointment_id: str, *, timeout: Timeout = None) -> AppointmentListItem:
+    def get_by_id(
+        self, appointment_id: str, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> AppointmentListItem:
         """A single appointment by its identifier."""
-        return self._run(appointment_by_id(appointment_id), timeout)
+        return self._run(appointment_by_id(appointment_id), timeout, deadline)
 
 
 class SyncJobs(SyncCrud["Job", "list[JobListItem]", "JobDelete"]):
@@ -184,9 +194,9 @@ class SyncJobs(SyncCrud["Job", "list[JobListItem]", "JobDelete"]):
     def __init__(self, executor: SyncExecutor) -> None:
         super().__init__(executor, table.JOBS)
 
-    def get(self, job_no: str, *, timeout: Timeout = None) -> JobListItem:
+    def get(self, job_no: str, *, timeout: Timeout = None, deadline: Deadline = None) -> JobListItem:
         """A single job by its job number."""
-        return self._run(job_by_no(job_no), timeout)
+        return self._run(job_by_no(job_no), timeout, deadline)
 
 
 class SyncTasks(SyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
@@ -203,9 +213,10 @@ class SyncTasks(SyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         page: int | None = None,
         page_size: int | None = None,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> list[TaskListItem]:
         """Tasks, optionally restricted to open tasks and paginated."""
-        return self._run(task_list(is_open, page, page_size), timeout)
+        return self._run(task_list(is_open, page, page_size), timeout, deadline)
 
     def iter_all(
         self,
@@ -214,10 +225,11 @@ class SyncTasks(SyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         *,
         first_page: int = FIRST_PAGE,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> Iterator[TaskListItem]:
         """Every task, one page request at a time as the iteration goes (pages numbered from 1)."""
         paging = task_paging(page_size, is_open, first_page)
-        return iterate(lambda call: self._run(call, timeout), paging)
+        return iterate(lambda call: self._run(call, timeout, deadline), paging)
 
 
 class SyncNotifications(SyncCrud["Notification", "NotificationPage", "NotificationDelete"]):
@@ -236,9 +248,10 @@ class SyncNotifications(SyncCrud["Notification", "NotificationPage", "Notificati
         group: str | None = None,
         filter: str | None = None,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> NotificationPage:
         """One page of notifications; `sort` like "createdAt:desc"."""
-        return self._run(notification_page(page, limit, sort, group, filter), timeout)
+        return self._run(notification_page(page, limit, sort, group, filter), timeout, deadline)
 
     def iter_all(
         self,
@@ -249,14 +262,15 @@ class SyncNotifications(SyncCrud["Notification", "NotificationPage", "Notificati
         filter: str | None = None,
         first_page: int = FIRST_PAGE,
         timeout: Timeout = None,
-    ) -> Iterator[Notification]:
+        deadline: Deadline = None,
+    ) -> Iterator[NotificationListItem]:
         """Every notification, one page request at a time as the iteration goes (pages numbered from 1)."""
         paging = notification_paging(limit, sort, group, filter, first_page)
-        return iterate(lambda call: self._run(call, timeout), paging)
+        return iterate(lambda call: self._run(call, timeout, deadline), paging)
 
 
 class SyncResourceCapacities(
-    SyncCrud["ResourceCapacity", "list[ResourceCapacityListItem]", "ResourceCapacity"]
+    SyncCrud["ResourceCapacity", "list[ResourceCapacityListItem]", "ResourceCapacityDelete"]
 ):
     __slots__ = ()
     _EXTRA = CAPACITY_EXTRA
@@ -265,34 +279,38 @@ class SyncResourceCapacities(
         super().__init__(executor, table.RESOURCE_CAPACITIES)
 
     def get(
-        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[ResourceCapacityListItem]:
         """Resource capacities between two moments."""
-        return self._run(capacities_in_range(start, end), timeout)
+        return self._run(capacities_in_range(start, end), timeout, deadline)
 
 
-class SyncTimeEntries(SyncCrud["TimeEntry", "list[TimeEntry]", "TimeEntry"]):
+class SyncTimeEntries(SyncCrud["TimeEntry", "list[TimeEntryListItem]", "TimeEntryDelete"]):
     __slots__ = ()
     _EXTRA = TIME_ENTRY_EXTRA
 
     def __init__(self, executor: SyncExecutor) -> None:
         super().__init__(executor, table.TIME_ENTRIES)
 
-    def get(self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None) -> list[TimeEntry]:
+    def get(
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> list[TimeEntryListItem]:
         """Time sheet entries dated within the inclusive day range (only the date part is sent)."""
-        return self._run(time_entries_in_range(start, end), timeout)
+        return self._run(time_entries_in_range(start, end), timeout, deadline)
 
 
-class SyncTimeSessions(SyncCrud["TimeSession", "list[TimeSession]", "TimeSession"]):
+class SyncTimeSessions(SyncCrud["TimeSession", "list[TimeSessionListItem]", "TimeSessionDelete"]):
     __slots__ = ()
     _EXTRA = TIME_SESSION_EXTRA
 
     def __init__(self, executor: SyncExecutor) -> None:
         super().__init__(executor, table.TIME_SESSIONS)
 
-    def get(self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None) -> list[TimeSession]:
+    def get(
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> list[TimeSessionListItem]:
         """Time sessions started within the inclusive day range (only the date part is sent)."""
-        return self._run(time_sessions_in_range(start, end), timeout)
+        return self._run(time_sessions_in_range(start, end), timeout, deadline)
 
 
 # --- async --------------------------------------------------------------------------------------------
@@ -312,13 +330,16 @@ class AsyncAppointments(AsyncCrud["Appointment", "list[AppointmentListItem]", "A
         resources: list[str] | None = None,
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> list[AppointmentListItem]:
         """Appointments between two moments, optionally only those of some resources."""
-        return await self._run(appointments_in_range(start_date, end_date, resources), timeout)
+        return await self._run(appointments_in_range(start_date, end_date, resources), timeout, deadline)
 
-    async def get_by_id(self, appointment_id: str, *, timeout: Timeout = None) -> AppointmentListItem:
+    async def get_by_id(
+        self, appointment_id: str, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> AppointmentListItem:
         """A single appointment by its identifier."""
-        return await self._run(appointment_by_id(appointment_id), timeout)
+        return await self._run(appointment_by_id(appointment_id), timeout, deadline)
 
 
 class AsyncJobs(AsyncCrud["Job", "list[JobListItem]", "JobDelete"]):
@@ -328,9 +349,9 @@ class AsyncJobs(AsyncCrud["Job", "list[JobListItem]", "JobDelete"]):
     def __init__(self, executor: AsyncExecutor) -> None:
         super().__init__(executor, table.JOBS)
 
-    async def get(self, job_no: str, *, timeout: Timeout = None) -> JobListItem:
+    async def get(self, job_no: str, *, timeout: Timeout = None, deadline: Deadline = None) -> JobListItem:
         """A single job by its job number."""
-        return await self._run(job_by_no(job_no), timeout)
+        return await self._run(job_by_no(job_no), timeout, deadline)
 
 
 class AsyncTasks(AsyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
@@ -347,9 +368,10 @@ class AsyncTasks(AsyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         page: int | None = None,
         page_size: int | None = None,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> list[TaskListItem]:
         """Tasks, optionally restricted to open tasks and paginated."""
-        return await self._run(task_list(is_open, page, page_size), timeout)
+        return await self._run(task_list(is_open, page, page_size), timeout, deadline)
 
     def iter_all(
         self,
@@ -358,10 +380,11 @@ class AsyncTasks(AsyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         *,
         first_page: int = FIRST_PAGE,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> AsyncIterator[TaskListItem]:
         """Every task, one page request at a time as the iteration goes (pages numbered from 1)."""
         paging = task_paging(page_size, is_open, first_page)
-        return aiterate(lambda call: self._run(call, timeout), paging)
+        return aiterate(lambda call: self._run(call, timeout, deadline), paging)
 
 
 class AsyncNotifications(AsyncCrud["Notification", "NotificationPage", "NotificationDelete"]):
@@ -380,9 +403,10 @@ class AsyncNotifications(AsyncCrud["Notification", "NotificationPage", "Notifica
         group: str | None = None,
         filter: str | None = None,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> NotificationPage:
         """One page of notifications; `sort` like "createdAt:desc"."""
-        return await self._run(notification_page(page, limit, sort, group, filter), timeout)
+        return await self._run(notification_page(page, limit, sort, group, filter), timeout, deadline)
 
     def iter_all(
         self,
@@ -393,14 +417,15 @@ class AsyncNotifications(AsyncCrud["Notification", "NotificationPage", "Notifica
         filter: str | None = None,
         first_page: int = FIRST_PAGE,
         timeout: Timeout = None,
-    ) -> AsyncIterator[Notification]:
+        deadline: Deadline = None,
+    ) -> AsyncIterator[NotificationListItem]:
         """Every notification, one page request at a time as the iteration goes (pages numbered from 1)."""
         paging = notification_paging(limit, sort, group, filter, first_page)
-        return aiterate(lambda call: self._run(call, timeout), paging)
+        return aiterate(lambda call: self._run(call, timeout, deadline), paging)
 
 
 class AsyncResourceCapacities(
-    AsyncCrud["ResourceCapacity", "list[ResourceCapacityListItem]", "ResourceCapacity"]
+    AsyncCrud["ResourceCapacity", "list[ResourceCapacityListItem]", "ResourceCapacityDelete"]
 ):
     __slots__ = ()
     _EXTRA = CAPACITY_EXTRA
@@ -409,13 +434,13 @@ class AsyncResourceCapacities(
         super().__init__(executor, table.RESOURCE_CAPACITIES)
 
     async def get(
-        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[ResourceCapacityListItem]:
         """Resource capacities between two moments."""
-        return await self._run(capacities_in_range(start, end), timeout)
+        return await self._run(capacities_in_range(start, end), timeout, deadline)
 
 
-class AsyncTimeEntries(AsyncCrud["TimeEntry", "list[TimeEntry]", "TimeEntry"]):
+class AsyncTimeEntries(AsyncCrud["TimeEntry", "list[TimeEntryListItem]", "TimeEntryDelete"]):
     __slots__ = ()
     _EXTRA = TIME_ENTRY_EXTRA
 
@@ -423,13 +448,13 @@ class AsyncTimeEntries(AsyncCrud["TimeEntry", "list[TimeEntry]", "TimeEntry"]):
         super().__init__(executor, table.TIME_ENTRIES)
 
     async def get(
-        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None
-    ) -> list[TimeEntry]:
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> list[TimeEntryListItem]:
         """Time sheet entries dated within the inclusive day range (only the date part is sent)."""
-        return await self._run(time_entries_in_range(start, end), timeout)
+        return await self._run(time_entries_in_range(start, end), timeout, deadline)
 
 
-class AsyncTimeSessions(AsyncCrud["TimeSession", "list[TimeSession]", "TimeSession"]):
+class AsyncTimeSessions(AsyncCrud["TimeSession", "list[TimeSessionListItem]", "TimeSessionDelete"]):
     __slots__ = ()
     _EXTRA = TIME_SESSION_EXTRA
 
@@ -437,7 +462,7 @@ class AsyncTimeSessions(AsyncCrud["TimeSession", "list[TimeSession]", "TimeSessi
         super().__init__(executor, table.TIME_SESSIONS)
 
     async def get(
-        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None
-    ) -> list[TimeSession]:
+        self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> list[TimeSessionListItem]:
         """Time sessions started within the inclusive day range (only the date part is sent)."""
-        return await self._run(time_sessions_in_range(start, end), timeout)
+        return await self._run(time_sessions_in_range(start, end), timeout, deadline)

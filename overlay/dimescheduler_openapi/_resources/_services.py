@@ -14,16 +14,17 @@ import httpx
 
 from .._call import Call
 from .._parsing import MutationResult, parse_json, parse_mutation
-from ._crud import model_of, models_of
-from ._endpoint import Endpoint, ToDict, one, one_or_many, query, text
-from ._executor import AsyncResource, SyncResource, Timeout
+from ._body_check import checked_body
+from ._endpoint import Endpoint, ToDict, query, text
+from ._executor import AsyncResource, Deadline, SyncResource, Timeout
+from ._resolve import parse_list, parse_one
 
 if TYPE_CHECKING:
-    from dimescheduler_raw.models import (
+    from dimescheduler_raw.aliases import (
         Connector,
         Geocode,
         GeocodeResult,
-        ImportRequest,
+        ImportRequestBody,
         ImportSetup,
         Message,
         OptimizationDailyRouteRequest,
@@ -66,30 +67,29 @@ def body_call(
     endpoint: Endpoint, value: Any, parse: Callable[[httpx.Response], T], *, many: bool = False
 ) -> Call[T]:
     """A call whose body is one object (or, with `many`, one or a list of them)."""
-    what = f"{endpoint.method} {endpoint.path}: the body"
-    body = one_or_many(value, what) if many else one(value, what)
+    body = checked_body(endpoint, value, f"{endpoint.method} {endpoint.path}: the body", many=many)
     return endpoint.call(parse, body=body, has_body=True)
 
 
 def geocode_call(address: Geocode | JsonObject) -> Call[GeocodeResult]:
-    return body_call(GEOCODE, address, model_of("GeocodeResult"))
+    return body_call(GEOCODE, address, parse_one(GEOCODE))
 
 
 def geocode_text_call(address: str, country: str) -> Call[GeocodeResult]:
     params = query({"address": text(address, "address"), "country": text(country, "country")})
-    return GEOCODE_TEXT.call(model_of("GeocodeResult"), params=params)
+    return GEOCODE_TEXT.call(parse_one(GEOCODE_TEXT), params=params)
 
 
 def optimization_call(endpoint: Endpoint, request: JsonObject | ToDict) -> Call[OptimizationResult]:
-    return body_call(endpoint, request, model_of("OptimizationResult"))
+    return body_call(endpoint, request, parse_one(endpoint))
 
 
 def recommendation_call(request: RecommendationRequest | JsonObject) -> Call[RecommendationResponse]:
-    return body_call(RECOMMENDATION, request, model_of("RecommendationResponse"))
+    return body_call(RECOMMENDATION, request, parse_one(RECOMMENDATION))
 
 
 def scorers_call() -> Call[list[RecommendationScorers]]:
-    return SCORERS.call(models_of("RecommendationScorers"))
+    return SCORERS.call(parse_list(SCORERS))
 
 
 # --- sync ---------------------------------------------------------------------------------------------
@@ -99,13 +99,17 @@ class SyncGeocoding(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"geocode": GEOCODE, "geocode_text": GEOCODE_TEXT}
 
-    def geocode(self, address: Geocode | JsonObject, *, timeout: Timeout = None) -> GeocodeResult:
+    def geocode(
+        self, address: Geocode | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> GeocodeResult:
         """Coordinates of a structured address."""
-        return self._run(geocode_call(address), timeout)
+        return self._run(geocode_call(address), timeout, deadline)
 
-    def geocode_text(self, address: str, country: str, *, timeout: Timeout = None) -> GeocodeResult:
+    def geocode_text(
+        self, address: str, country: str, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> GeocodeResult:
         """Coordinates of a free-text address in a country (e.g. "BE")."""
-        return self._run(geocode_text_call(address, country), timeout)
+        return self._run(geocode_text_call(address, country), timeout, deadline)
 
 
 class SyncOptimization(SyncResource):
@@ -117,19 +121,31 @@ class SyncOptimization(SyncResource):
     }
 
     def field_service(
-        self, request: OptimizationFieldServiceRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationFieldServiceRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return self._run(optimization_call(FIELD_SERVICE, request), timeout)
+        return self._run(optimization_call(FIELD_SERVICE, request), timeout, deadline)
 
     def professional_services(
-        self, request: OptimizationProfessionalServicesRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationProfessionalServicesRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout)
+        return self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout, deadline)
 
     def daily_route(
-        self, request: OptimizationDailyRouteRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationDailyRouteRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return self._run(optimization_call(DAILY_ROUTE, request), timeout)
+        return self._run(optimization_call(DAILY_ROUTE, request), timeout, deadline)
 
 
 class SyncRecommendation(SyncResource):
@@ -137,37 +153,47 @@ class SyncRecommendation(SyncResource):
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"get": RECOMMENDATION, "scorers": SCORERS}
 
     def get(
-        self, request: RecommendationRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: RecommendationRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> RecommendationResponse:
         """Recommended resources and slots for a piece of work."""
-        return self._run(recommendation_call(request), timeout)
+        return self._run(recommendation_call(request), timeout, deadline)
 
-    def scorers(self, *, timeout: Timeout = None) -> list[RecommendationScorers]:
-        return self._run(scorers_call(), timeout)
+    def scorers(self, *, timeout: Timeout = None, deadline: Deadline = None) -> list[RecommendationScorers]:
+        return self._run(scorers_call(), timeout, deadline)
 
 
 class SyncMessages(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"send": MESSAGE}
 
-    def send(self, message: Message | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return self._run(body_call(MESSAGE, message, parse_mutation), timeout)
+    def send(
+        self, message: Message | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return self._run(body_call(MESSAGE, message, parse_mutation), timeout, deadline)
 
 
 class SyncConnectors(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"create": CONNECTOR}
 
-    def create(self, request: Connector | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return self._run(body_call(CONNECTOR, request, parse_mutation), timeout)
+    def create(
+        self, request: Connector | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return self._run(body_call(CONNECTOR, request, parse_mutation), timeout, deadline)
 
 
 class SyncUsers(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"create": USER}
 
-    def create(self, user: User | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return self._run(body_call(USER, user, parse_mutation), timeout)
+    def create(
+        self, user: User | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return self._run(body_call(USER, user, parse_mutation), timeout, deadline)
 
 
 class SyncImports(SyncResource):
@@ -176,42 +202,61 @@ class SyncImports(SyncResource):
 
     def run(
         self,
-        payload: ImportRequest | JsonObject | Sequence[ImportRequest | JsonObject],
+        payload: ImportRequestBody | JsonObject | Sequence[ImportRequestBody | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
         """Run one import request (stored procedure + parameters) or a list of them."""
-        return self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout)
+        return self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout, deadline)
 
-    def setup(self, payload: ImportSetup | JsonObject, *, timeout: Timeout = None) -> Any:
+    def setup(
+        self, payload: ImportSetup | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return self._run(body_call(IMPORT_SETUP, payload, parse_json), timeout)
+        return self._run(body_call(IMPORT_SETUP, payload, parse_json), timeout, deadline)
 
 
 class SyncRecurringAppointments(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"create": RECURRING_CREATE, "delete": RECURRING_DELETE}
 
-    def create(self, request: RecurringAppointmentRequest | JsonObject, *, timeout: Timeout = None) -> Any:
+    def create(
+        self,
+        request: RecurringAppointmentRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
+    ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return self._run(body_call(RECURRING_CREATE, request, parse_json), timeout)
+        return self._run(body_call(RECURRING_CREATE, request, parse_json), timeout, deadline)
 
-    def delete(self, request: RecurringAppointmentRequest | JsonObject, *, timeout: Timeout = None) -> Any:
+    def delete(
+        self,
+        request: RecurringAppointmentRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
+    ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return self._run(body_call(RECURRING_DELETE, request, parse_json), timeout)
+        return self._run(body_call(RECURRING_DELETE, request, parse_json), timeout, deadline)
 
 
 class SyncTaskAssignments(SyncResource):
     __slots__ = ()
     _EXTRA: ClassVar[Mapping[str, Endpoint]] = {"create": ASSIGNMENT_CREATE, "delete": ASSIGNMENT_DELETE}
 
-    def create(self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None) -> MutationResult:
+    def create(
+        self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
         """Assign a resource to a task."""
-        return self._run(body_call(ASSIGNMENT_CREATE, request, parse_mutation), timeout)
+        return self._run(body_call(ASSIGNMENT_CREATE, request, parse_mutation), timeout, deadline)
 
-    def delete(self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None) -> Any:
+    def delete(
+        self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> Any:
         """Remove an assignment; the answer is parsed JSON (the API documents no shape for it)."""
-        return self._run(body_call(ASSIGNMENT_DELETE, request, parse_json), timeout)
+        return self._run(body_call(ASSIGNMENT_DELETE, request, parse_json), timeout, deadline)
 
 
 class SyncTaskBudgetEntries(SyncResource):
@@ -225,16 +270,18 @@ class SyncTaskBudgetEntries(SyncResource):
         entity: TaskBudgetEntry | JsonObject | Sequence[TaskBudgetEntry | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
-        return self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout)
+        return self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout, deadline)
 
     def delete(
         self,
         entity: TaskBudgetEntry | JsonObject | Sequence[TaskBudgetEntry | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
-        return self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout)
+        return self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout, deadline)
 
 
 # --- async --------------------------------------------------------------------------------------------
@@ -244,13 +291,17 @@ class AsyncGeocoding(AsyncResource):
     __slots__ = ()
     _EXTRA = SyncGeocoding._EXTRA
 
-    async def geocode(self, address: Geocode | JsonObject, *, timeout: Timeout = None) -> GeocodeResult:
+    async def geocode(
+        self, address: Geocode | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> GeocodeResult:
         """Coordinates of a structured address."""
-        return await self._run(geocode_call(address), timeout)
+        return await self._run(geocode_call(address), timeout, deadline)
 
-    async def geocode_text(self, address: str, country: str, *, timeout: Timeout = None) -> GeocodeResult:
+    async def geocode_text(
+        self, address: str, country: str, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> GeocodeResult:
         """Coordinates of a free-text address in a country (e.g. "BE")."""
-        return await self._run(geocode_text_call(address, country), timeout)
+        return await self._run(geocode_text_call(address, country), timeout, deadline)
 
 
 class AsyncOptimization(AsyncResource):
@@ -258,19 +309,31 @@ class AsyncOptimization(AsyncResource):
     _EXTRA = SyncOptimization._EXTRA
 
     async def field_service(
-        self, request: OptimizationFieldServiceRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationFieldServiceRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return await self._run(optimization_call(FIELD_SERVICE, request), timeout)
+        return await self._run(optimization_call(FIELD_SERVICE, request), timeout, deadline)
 
     async def professional_services(
-        self, request: OptimizationProfessionalServicesRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationProfessionalServicesRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return await self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout)
+        return await self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout, deadline)
 
     async def daily_route(
-        self, request: OptimizationDailyRouteRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: OptimizationDailyRouteRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> OptimizationResult:
-        return await self._run(optimization_call(DAILY_ROUTE, request), timeout)
+        return await self._run(optimization_call(DAILY_ROUTE, request), timeout, deadline)
 
 
 class AsyncRecommendation(AsyncResource):
@@ -278,37 +341,49 @@ class AsyncRecommendation(AsyncResource):
     _EXTRA = SyncRecommendation._EXTRA
 
     async def get(
-        self, request: RecommendationRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: RecommendationRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> RecommendationResponse:
         """Recommended resources and slots for a piece of work."""
-        return await self._run(recommendation_call(request), timeout)
+        return await self._run(recommendation_call(request), timeout, deadline)
 
-    async def scorers(self, *, timeout: Timeout = None) -> list[RecommendationScorers]:
-        return await self._run(scorers_call(), timeout)
+    async def scorers(
+        self, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> list[RecommendationScorers]:
+        return await self._run(scorers_call(), timeout, deadline)
 
 
 class AsyncMessages(AsyncResource):
     __slots__ = ()
     _EXTRA = SyncMessages._EXTRA
 
-    async def send(self, message: Message | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return await self._run(body_call(MESSAGE, message, parse_mutation), timeout)
+    async def send(
+        self, message: Message | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return await self._run(body_call(MESSAGE, message, parse_mutation), timeout, deadline)
 
 
 class AsyncConnectors(AsyncResource):
     __slots__ = ()
     _EXTRA = SyncConnectors._EXTRA
 
-    async def create(self, request: Connector | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return await self._run(body_call(CONNECTOR, request, parse_mutation), timeout)
+    async def create(
+        self, request: Connector | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return await self._run(body_call(CONNECTOR, request, parse_mutation), timeout, deadline)
 
 
 class AsyncUsers(AsyncResource):
     __slots__ = ()
     _EXTRA = SyncUsers._EXTRA
 
-    async def create(self, user: User | JsonObject, *, timeout: Timeout = None) -> MutationResult:
-        return await self._run(body_call(USER, user, parse_mutation), timeout)
+    async def create(
+        self, user: User | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> MutationResult:
+        return await self._run(body_call(USER, user, parse_mutation), timeout, deadline)
 
 
 class AsyncImports(AsyncResource):
@@ -317,16 +392,19 @@ class AsyncImports(AsyncResource):
 
     async def run(
         self,
-        payload: ImportRequest | JsonObject | Sequence[ImportRequest | JsonObject],
+        payload: ImportRequestBody | JsonObject | Sequence[ImportRequestBody | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
         """Run one import request (stored procedure + parameters) or a list of them."""
-        return await self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout)
+        return await self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout, deadline)
 
-    async def setup(self, payload: ImportSetup | JsonObject, *, timeout: Timeout = None) -> Any:
+    async def setup(
+        self, payload: ImportSetup | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return await self._run(body_call(IMPORT_SETUP, payload, parse_json), timeout)
+        return await self._run(body_call(IMPORT_SETUP, payload, parse_json), timeout, deadline)
 
 
 class AsyncRecurringAppointments(AsyncResource):
@@ -334,16 +412,24 @@ class AsyncRecurringAppointments(AsyncResource):
     _EXTRA = SyncRecurringAppointments._EXTRA
 
     async def create(
-        self, request: RecurringAppointmentRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: RecurringAppointmentRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return await self._run(body_call(RECURRING_CREATE, request, parse_json), timeout)
+        return await self._run(body_call(RECURRING_CREATE, request, parse_json), timeout, deadline)
 
     async def delete(
-        self, request: RecurringAppointmentRequest | JsonObject, *, timeout: Timeout = None
+        self,
+        request: RecurringAppointmentRequest | JsonObject,
+        *,
+        timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> Any:
         """The answer is returned as parsed JSON: the API documents no shape for it."""
-        return await self._run(body_call(RECURRING_DELETE, request, parse_json), timeout)
+        return await self._run(body_call(RECURRING_DELETE, request, parse_json), timeout, deadline)
 
 
 class AsyncTaskAssignments(AsyncResource):
@@ -351,14 +437,16 @@ class AsyncTaskAssignments(AsyncResource):
     _EXTRA = SyncTaskAssignments._EXTRA
 
     async def create(
-        self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None
+        self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
         """Assign a resource to a task."""
-        return await self._run(body_call(ASSIGNMENT_CREATE, request, parse_mutation), timeout)
+        return await self._run(body_call(ASSIGNMENT_CREATE, request, parse_mutation), timeout, deadline)
 
-    async def delete(self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None) -> Any:
+    async def delete(
+        self, request: TaskAssignment | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
+    ) -> Any:
         """Remove an assignment; the answer is parsed JSON (the API documents no shape for it)."""
-        return await self._run(body_call(ASSIGNMENT_DELETE, request, parse_json), timeout)
+        return await self._run(body_call(ASSIGNMENT_DELETE, request, parse_json), timeout, deadline)
 
 
 class AsyncTaskBudgetEntries(AsyncResource):
@@ -372,13 +460,15 @@ class AsyncTaskBudgetEntries(AsyncResource):
         entity: TaskBudgetEntry | JsonObject | Sequence[TaskBudgetEntry | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
-        return await self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout)
+        return await self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout, deadline)
 
     async def delete(
         self,
         entity: TaskBudgetEntry | JsonObject | Sequence[TaskBudgetEntry | JsonObject],
         *,
         timeout: Timeout = None,
+        deadline: Deadline = None,
     ) -> MutationResult:
-        return await self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout)
+        return await self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout, deadline)

@@ -1,9 +1,9 @@
-"""The table behind the generic resources: accessor -> route and its models in `dimescheduler_raw.models`.
+"""The table behind the generic resources: accessor -> route.
 
-Each row is `Crud(route, write model, read model, delete model)`: POST/PUT send write models, DELETE sends
-delete models, GET answers a list of read models (`single_read`: one object, e.g. a page). `Listing` rows
-are read-only. The annotation repeats the model names as types so accessors are typed for mypy; a test
-checks that both spellings agree.
+Each row is `Crud(route)`: POST/PUT send write models, DELETE sends delete models, GET answers a list of
+read models (`single_read`: one object, e.g. a page). `Listing` rows are read-only. At run time the models
+are resolved through the generated route table; the annotations give mypy and IDEs the stable names of
+`dimescheduler_raw.aliases` (declared in `_names.py` for the same route and role; a test checks they agree).
 """
 
 from __future__ import annotations
@@ -13,35 +13,44 @@ from typing import TYPE_CHECKING
 from ._crud import Crud, Listing
 
 if TYPE_CHECKING:
-    from dimescheduler_raw.models import (
+    from dimescheduler_raw.aliases import (
         ActionUri,
         ActionUriDelete,
         ActionUriListItem,
         Appointment,
         AppointmentCategory,
+        AppointmentCategoryDelete,
         AppointmentCategoryListItem,
         AppointmentContainer,
+        AppointmentContainerDelete,
         AppointmentContainerListItem,
         AppointmentContent,
+        AppointmentContentDelete,
         AppointmentContentListItem,
         AppointmentDelete,
         AppointmentDependency,
         AppointmentField,
         AppointmentFieldValue,
+        AppointmentFieldValueDelete,
         AppointmentFieldValueListItem,
         AppointmentImportance,
+        AppointmentImportanceDelete,
         AppointmentImportanceListItem,
         AppointmentListItem,
         AppointmentLocked,
+        AppointmentLockedDelete,
         AppointmentLockedListItem,
         AppointmentPlanningQuantity,
+        AppointmentPlanningQuantityDelete,
         AppointmentPlanningQuantityListItem,
         AppointmentTimeMarker,
+        AppointmentTimeMarkerDelete,
         AppointmentTimeMarkerListItem,
         AppointmentUri,
         AppointmentUriDelete,
         AppointmentUriListItem,
         Assignment,
+        AssignmentDelete,
         AssignmentListItem,
         CalendarListItem,
         Caption,
@@ -57,6 +66,7 @@ if TYPE_CHECKING:
         FilterGroupDelete,
         FilterGroupListItem,
         FilterValue,
+        FilterValueDelete,
         FilterValueListItem,
         Job,
         JobDelete,
@@ -68,19 +78,24 @@ if TYPE_CHECKING:
         PinDelete,
         PinListItem,
         ProjectMember,
+        ProjectMemberDelete,
+        ProjectMemberListItem,
         Resource,
         ResourceCalendar,
         ResourceCalendarDelete,
         ResourceCalendarListItem,
         ResourceCapacity,
+        ResourceCapacityDelete,
         ResourceCapacityListItem,
         ResourceCertificate,
         ResourceCertificateDelete,
         ResourceCertificateListItem,
+        ResourceDelete,
         ResourceFilterValue,
         ResourceFilterValueDelete,
         ResourceFilterValueListItem,
         ResourceGpsTracking,
+        ResourceGpsTrackingDelete,
         ResourceGpsTrackingListItem,
         ResourceListItem,
         ResourceTypeListItem,
@@ -88,164 +103,115 @@ if TYPE_CHECKING:
         ResourceUriDelete,
         ResourceUriListItem,
         Tag,
+        TagDelete,
+        TagListItem,
         Task,
         TaskContainer,
         TaskContainerDelete,
         TaskContainerListItem,
         TaskDelete,
         TaskDependency,
+        TaskDependencyDelete,
+        TaskDependencyListItem,
         TaskFilterValue,
         TaskFilterValueDelete,
         TaskFilterValueListItem,
         TaskListItem,
         TaskLocked,
+        TaskLockedDelete,
         TaskLockedListItem,
         TaskUri,
         TaskUriDelete,
         TaskUriListItem,
         TimeEntry,
+        TimeEntryDelete,
+        TimeEntryListItem,
         TimeMarker,
         TimeMarkerDelete,
         TimeMarkerListItem,
         TimeSession,
+        TimeSessionDelete,
+        TimeSessionListItem,
     )
 
-ACTION_URIS: Crud[ActionUri, list[ActionUriListItem], ActionUriDelete] = Crud(
-    "/actionUri", "ActionUri", "ActionUriListItem", "ActionUriDelete"
-)
-APPOINTMENT_CATEGORIES: Crud[AppointmentCategory, list[AppointmentCategoryListItem], AppointmentCategory] = (
-    Crud("/appointmentCategory", "AppointmentCategory", "AppointmentCategoryListItem", "AppointmentCategory")
-)
-APPOINTMENT_CONTENTS: Crud[AppointmentContent, list[AppointmentContentListItem], AppointmentContent] = Crud(
-    "/appointmentcontent", "AppointmentContent", "AppointmentContentListItem", "AppointmentContent"
+ACTION_URIS: Crud[ActionUri, list[ActionUriListItem], ActionUriDelete] = Crud("/actionUri")
+APPOINTMENT_CATEGORIES: Crud[
+    AppointmentCategory, list[AppointmentCategoryListItem], AppointmentCategoryDelete
+] = Crud("/appointmentCategory")
+APPOINTMENT_CONTENTS: Crud[AppointmentContent, list[AppointmentContentListItem], AppointmentContentDelete] = (
+    Crud("/appointmentcontent")
 )
 APPOINTMENT_CONTAINERS: Crud[
-    AppointmentContainer, list[AppointmentContainerListItem], AppointmentContainer
-] = Crud(
-    "/appointmentContainer", "AppointmentContainer", "AppointmentContainerListItem", "AppointmentContainer"
-)
+    AppointmentContainer, list[AppointmentContainerListItem], AppointmentContainerDelete
+] = Crud("/appointmentContainer")
 APPOINTMENT_FIELD_VALUES: Crud[
-    AppointmentFieldValue, list[AppointmentFieldValueListItem], AppointmentFieldValue
-] = Crud(
-    "/appointmentFieldValue",
-    "AppointmentFieldValue",
-    "AppointmentFieldValueListItem",
-    "AppointmentFieldValue",
-)
+    AppointmentFieldValue, list[AppointmentFieldValueListItem], AppointmentFieldValueDelete
+] = Crud("/appointmentFieldValue")
 APPOINTMENT_IMPORTANCES: Crud[
-    AppointmentImportance, list[AppointmentImportanceListItem], AppointmentImportance
-] = Crud(
-    "/appointmentImportance",
-    "AppointmentImportance",
-    "AppointmentImportanceListItem",
-    "AppointmentImportance",
-)
-APPOINTMENT_LOCKED: Crud[AppointmentLocked, list[AppointmentLockedListItem], AppointmentLocked] = Crud(
-    "/appointmentLocked", "AppointmentLocked", "AppointmentLockedListItem", "AppointmentLocked"
+    AppointmentImportance, list[AppointmentImportanceListItem], AppointmentImportanceDelete
+] = Crud("/appointmentImportance")
+APPOINTMENT_LOCKED: Crud[AppointmentLocked, list[AppointmentLockedListItem], AppointmentLockedDelete] = Crud(
+    "/appointmentLocked"
 )
 APPOINTMENT_PLANNING_QUANTITIES: Crud[
-    AppointmentPlanningQuantity, list[AppointmentPlanningQuantityListItem], AppointmentPlanningQuantity
-] = Crud(
-    "/appointmentPlanningQuantity",
-    "AppointmentPlanningQuantity",
-    "AppointmentPlanningQuantityListItem",
-    "AppointmentPlanningQuantity",
-)
+    AppointmentPlanningQuantity, list[AppointmentPlanningQuantityListItem], AppointmentPlanningQuantityDelete
+] = Crud("/appointmentPlanningQuantity")
 APPOINTMENT_TIME_MARKERS: Crud[
-    AppointmentTimeMarker, list[AppointmentTimeMarkerListItem], AppointmentTimeMarker
-] = Crud(
-    "/appointmentTimeMarker",
-    "AppointmentTimeMarker",
-    "AppointmentTimeMarkerListItem",
-    "AppointmentTimeMarker",
-)
+    AppointmentTimeMarker, list[AppointmentTimeMarkerListItem], AppointmentTimeMarkerDelete
+] = Crud("/appointmentTimeMarker")
 APPOINTMENT_URIS: Crud[AppointmentUri, list[AppointmentUriListItem], AppointmentUriDelete] = Crud(
-    "/appointmentUri", "AppointmentUri", "AppointmentUriListItem", "AppointmentUriDelete"
+    "/appointmentUri"
 )
-ASSIGNMENTS: Crud[Assignment, list[AssignmentListItem], Assignment] = Crud(
-    "/assignment", "Assignment", "AssignmentListItem", "Assignment"
+ASSIGNMENTS: Crud[Assignment, list[AssignmentListItem], AssignmentDelete] = Crud("/assignment")
+CAPTIONS: Crud[Caption, list[CaptionListItem], CaptionDelete] = Crud("/caption")
+CATEGORIES: Crud[Category, list[CategoryListItem], CategoryDelete] = Crud("/category")
+CONTAINERS: Crud[Container, list[ContainerListItem], ContainerDelete] = Crud("/container")
+FILTER_GROUPS: Crud[FilterGroup, list[FilterGroupListItem], FilterGroupDelete] = Crud("/filterGroup")
+FILTER_VALUES: Crud[FilterValue, list[FilterValueListItem], FilterValueDelete] = Crud("/filterValue")
+PINS: Crud[Pin, list[PinListItem], PinDelete] = Crud("/pin")
+PROJECT_MEMBERS: Crud[ProjectMember, list[ProjectMemberListItem], ProjectMemberDelete] = Crud(
+    "/projectMember"
 )
-CAPTIONS: Crud[Caption, list[CaptionListItem], CaptionDelete] = Crud(
-    "/caption", "Caption", "CaptionListItem", "CaptionDelete"
-)
-CATEGORIES: Crud[Category, list[CategoryListItem], CategoryDelete] = Crud(
-    "/category", "Category", "CategoryListItem", "CategoryDelete"
-)
-CONTAINERS: Crud[Container, list[ContainerListItem], ContainerDelete] = Crud(
-    "/container", "Container", "ContainerListItem", "ContainerDelete"
-)
-FILTER_GROUPS: Crud[FilterGroup, list[FilterGroupListItem], FilterGroupDelete] = Crud(
-    "/filterGroup", "FilterGroup", "FilterGroupListItem", "FilterGroupDelete"
-)
-FILTER_VALUES: Crud[FilterValue, list[FilterValueListItem], FilterValue] = Crud(
-    "/filterValue", "FilterValue", "FilterValueListItem", "FilterValue"
-)
-PINS: Crud[Pin, list[PinListItem], PinDelete] = Crud("/pin", "Pin", "PinListItem", "PinDelete")
-PROJECT_MEMBERS: Crud[ProjectMember, list[ProjectMember], ProjectMember] = Crud(
-    "/projectMember", "ProjectMember", "ProjectMember", "ProjectMember"
-)
-RESOURCES: Crud[Resource, list[ResourceListItem], Resource] = Crud(
-    "/resource", "Resource", "ResourceListItem", "Resource"
-)
+RESOURCES: Crud[Resource, list[ResourceListItem], ResourceDelete] = Crud("/resource")
 RESOURCE_CALENDARS: Crud[ResourceCalendar, list[ResourceCalendarListItem], ResourceCalendarDelete] = Crud(
-    "/resourceCalendar", "ResourceCalendar", "ResourceCalendarListItem", "ResourceCalendarDelete"
+    "/resourceCalendar"
 )
 RESOURCE_CERTIFICATES: Crud[
     ResourceCertificate, list[ResourceCertificateListItem], ResourceCertificateDelete
-] = Crud(
-    "/resourceCertificate", "ResourceCertificate", "ResourceCertificateListItem", "ResourceCertificateDelete"
-)
+] = Crud("/resourceCertificate")
 RESOURCE_FILTER_VALUES: Crud[
     ResourceFilterValue, list[ResourceFilterValueListItem], ResourceFilterValueDelete
-] = Crud(
-    "/resourceFilterValue", "ResourceFilterValue", "ResourceFilterValueListItem", "ResourceFilterValueDelete"
-)
-RESOURCE_GPS_TRACKINGS: Crud[ResourceGpsTracking, list[ResourceGpsTrackingListItem], ResourceGpsTracking] = (
-    Crud("/resourceGpsTracking", "ResourceGpsTracking", "ResourceGpsTrackingListItem", "ResourceGpsTracking")
-)
-RESOURCE_URIS: Crud[ResourceUri, list[ResourceUriListItem], ResourceUriDelete] = Crud(
-    "/resourceUri", "ResourceUri", "ResourceUriListItem", "ResourceUriDelete"
-)
-TAGS: Crud[Tag, list[Tag], Tag] = Crud("/tag", "Tag", "Tag", "Tag")
+] = Crud("/resourceFilterValue")
+RESOURCE_GPS_TRACKINGS: Crud[
+    ResourceGpsTracking, list[ResourceGpsTrackingListItem], ResourceGpsTrackingDelete
+] = Crud("/resourceGpsTracking")
+RESOURCE_URIS: Crud[ResourceUri, list[ResourceUriListItem], ResourceUriDelete] = Crud("/resourceUri")
+TAGS: Crud[Tag, list[TagListItem], TagDelete] = Crud("/tag")
 TASK_CONTAINERS: Crud[TaskContainer, list[TaskContainerListItem], TaskContainerDelete] = Crud(
-    "/taskContainer", "TaskContainer", "TaskContainerListItem", "TaskContainerDelete"
+    "/taskContainer"
 )
-TASK_DEPENDENCIES: Crud[TaskDependency, list[TaskDependency], TaskDependency] = Crud(
-    "/taskDependency", "TaskDependency", "TaskDependency", "TaskDependency"
+TASK_DEPENDENCIES: Crud[TaskDependency, list[TaskDependencyListItem], TaskDependencyDelete] = Crud(
+    "/taskDependency"
 )
 TASK_FILTER_VALUES: Crud[TaskFilterValue, list[TaskFilterValueListItem], TaskFilterValueDelete] = Crud(
-    "/taskFilterValue", "TaskFilterValue", "TaskFilterValueListItem", "TaskFilterValueDelete"
+    "/taskFilterValue"
 )
-TASK_LOCKED: Crud[TaskLocked, list[TaskLockedListItem], TaskLocked] = Crud(
-    "/taskLocked", "TaskLocked", "TaskLockedListItem", "TaskLocked"
-)
-TASK_URIS: Crud[TaskUri, list[TaskUriListItem], TaskUriDelete] = Crud(
-    "/taskUri", "TaskUri", "TaskUriListItem", "TaskUriDelete"
-)
-TIME_MARKERS: Crud[TimeMarker, list[TimeMarkerListItem], TimeMarkerDelete] = Crud(
-    "/timeMarker", "TimeMarker", "TimeMarkerListItem", "TimeMarkerDelete"
-)
-APPOINTMENTS: Crud[Appointment, list[AppointmentListItem], AppointmentDelete] = Crud(
-    "/appointment", "Appointment", "AppointmentListItem", "AppointmentDelete"
-)
-JOBS: Crud[Job, list[JobListItem], JobDelete] = Crud("/job", "Job", "JobListItem", "JobDelete")
+TASK_LOCKED: Crud[TaskLocked, list[TaskLockedListItem], TaskLockedDelete] = Crud("/taskLocked")
+TASK_URIS: Crud[TaskUri, list[TaskUriListItem], TaskUriDelete] = Crud("/taskUri")
+TIME_MARKERS: Crud[TimeMarker, list[TimeMarkerListItem], TimeMarkerDelete] = Crud("/timeMarker")
+APPOINTMENTS: Crud[Appointment, list[AppointmentListItem], AppointmentDelete] = Crud("/appointment")
+JOBS: Crud[Job, list[JobListItem], JobDelete] = Crud("/job")
 NOTIFICATIONS: Crud[Notification, NotificationPage, NotificationDelete] = Crud(
-    "/notification", "Notification", "NotificationPage", "NotificationDelete", single_read=True
+    "/notification", single_read=True
 )
-RESOURCE_CAPACITIES: Crud[ResourceCapacity, list[ResourceCapacityListItem], ResourceCapacity] = Crud(
-    "/resourceCapacity", "ResourceCapacity", "ResourceCapacityListItem", "ResourceCapacity"
+RESOURCE_CAPACITIES: Crud[ResourceCapacity, list[ResourceCapacityListItem], ResourceCapacityDelete] = Crud(
+    "/resourceCapacity"
 )
-TASKS: Crud[Task, list[TaskListItem], TaskDelete] = Crud("/task", "Task", "TaskListItem", "TaskDelete")
-TIME_ENTRIES: Crud[TimeEntry, list[TimeEntry], TimeEntry] = Crud(
-    "/timeEntry", "TimeEntry", "TimeEntry", "TimeEntry"
-)
-TIME_SESSIONS: Crud[TimeSession, list[TimeSession], TimeSession] = Crud(
-    "/timeSession", "TimeSession", "TimeSession", "TimeSession"
-)
+TASKS: Crud[Task, list[TaskListItem], TaskDelete] = Crud("/task")
+TIME_ENTRIES: Crud[TimeEntry, list[TimeEntryListItem], TimeEntryDelete] = Crud("/timeEntry")
+TIME_SESSIONS: Crud[TimeSession, list[TimeSessionListItem], TimeSessionDelete] = Crud("/timeSession")
 
-APPOINTMENT_DEPENDENCIES: Listing[AppointmentDependency] = Listing(
-    "/appointmentDependency", "AppointmentDependency"
-)
-APPOINTMENT_FIELDS: Listing[AppointmentField] = Listing("/appointmentField", "AppointmentField")
-CALENDARS: Listing[CalendarListItem] = Listing("/calendar", "CalendarListItem")
-RESOURCE_TYPES: Listing[ResourceTypeListItem] = Listing("/resourcetype", "ResourceTypeListItem")
+APPOINTMENT_DEPENDENCIES: Listing[AppointmentDependency] = Listing("/appointmentDependency")
+APPOINTMENT_FIELDS: Listing[AppointmentField] = Listing("/appointmentField")
+CALENDARS: Listing[CalendarListItem] = Listing("/calendar")
+RESOURCE_TYPES: Listing[ResourceTypeListItem] = Listing("/resourcetype")

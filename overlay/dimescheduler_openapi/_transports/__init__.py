@@ -1,16 +1,23 @@
-"""The transport stack under every client: retries (optional) around per-attempt logging around the real
-transport (httpx's connection pool, a proxy, or whatever the caller injected)."""
+"""The transport stack under every client: retries (optional) around per-attempt logging around the
+per-attempt deadline around the real transport (httpx's connection pool, a proxy, or whatever the caller
+injected)."""
 
 from __future__ import annotations
 
 import httpx
 
+from .deadline import DEADLINE, AsyncDeadlineTransport, Deadline, DeadlineExceeded, DeadlineTransport
 from .logged import AsyncLoggingTransport, LoggingTransport
 from .retry import AsyncRetryTransport, RetryConfig, RetryTransport, parse_retry_after, retry_config
 
 __all__ = [
+    "DEADLINE",
+    "AsyncDeadlineTransport",
     "AsyncLoggingTransport",
     "AsyncRetryTransport",
+    "Deadline",
+    "DeadlineExceeded",
+    "DeadlineTransport",
     "LoggingTransport",
     "RetryConfig",
     "RetryTransport",
@@ -20,16 +27,19 @@ __all__ = [
     "retry_config",
 ]
 
+_OURS = (RetryTransport, LoggingTransport, DeadlineTransport)
+_AOURS = (AsyncRetryTransport, AsyncLoggingTransport, AsyncDeadlineTransport)
+
 
 def instrument(inner: httpx.BaseTransport, retry: RetryConfig | None) -> httpx.BaseTransport:
-    if isinstance(inner, RetryTransport | LoggingTransport):
+    if isinstance(inner, _OURS):
         return inner  # already ours (the same httpx client handed to a second SDK client)
-    logged = LoggingTransport(inner)
+    logged = LoggingTransport(DeadlineTransport(inner))
     return RetryTransport(logged, retry) if retry is not None else logged
 
 
 def instrument_async(inner: httpx.AsyncBaseTransport, retry: RetryConfig | None) -> httpx.AsyncBaseTransport:
-    if isinstance(inner, AsyncRetryTransport | AsyncLoggingTransport):
+    if isinstance(inner, _AOURS):
         return inner
-    logged = AsyncLoggingTransport(inner)
+    logged = AsyncLoggingTransport(AsyncDeadlineTransport(inner))
     return AsyncRetryTransport(logged, retry) if retry is not None else logged

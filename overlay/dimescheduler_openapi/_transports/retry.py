@@ -7,6 +7,10 @@ What gets retried depends on whether repeating the request is safe:
 - POST, PATCH (not idempotent): only when the server cannot have processed the request: the connection was
   never made (ConnectError, ConnectTimeout, PoolTimeout), 429, or 503 with a `Retry-After` header. Never after
   a read timeout or a dropped connection, never on other 5xx.
+
+The body of an idempotent request's answer is read here, inside the attempt, so an answer cut off mid-body
+(dropped connection, read timeout while reading it) is retried like any other dropped connection. A call's
+deadline (see `deadline.py`) ends the retries: no attempt starts and no wait begins that would end after it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import httpx
 
 from .._errors import ConfigurationError
 from .._logging import describe, logger
+from .deadline import remaining
 
 __all__ = [
     "AsyncRetryTransport",
@@ -155,6 +160,18 @@ class RetryPolicy:
         return self.backoff(retry) if isinstance(exc, safe) else None
 
 
+def within_deadline(request: httpx.Request, delay: float | None) -> float | None:
+    """`delay`, unless waiting that long and trying again would end after the request's deadline."""
+    if delay is None:
+        return None
+    left = remaining(request)
+    return delay if left is None or delay < left else None
+
+
+def buffers_body(request: httpx.Request) -> bool:
+    return request.method.upper() in IDEMPOTENT_METHODS
+
+
 def _log_retry(request: httpx.Request, reason: str, delay: float, retry: int, max_retries: int) -> None:
     logger.debug(
         "retrying %s %s in %.2f s (retry %d of %d) after %s",
@@ -184,13 +201,15 @@ class RetryTransport(httpx.BaseTransport):
         for retry in range(max_retries + 1):
             try:
                 response = self.inner.handle_request(request)
+                if buffers_body(request):
+                    response = _buffered(response)
             except TRANSIENT_ERRORS as exc:
-                delay = self.policy.after_error(request, exc, retry)
+                delay = within_deadline(request, self.policy.after_error(request, exc, retry))
                 if delay is None:
                     raise
                 _log_retry(request, describe(exc), delay, retry, max_retries)
             else:
-                delay = self.policy.after_response(request, response, retry)
+                delay = within_deadline(request, self.policy.after_response(request, response, retry))
                 if delay is None:
                     return response
                 _log_retry(request, _status_reason(response), delay, retry, max_retries)
@@ -215,13 +234,15 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         for retry in range(max_retries + 1):
             try:
                 response = await self.inner.handle_async_request(request)
+                if buffers_body(request):
+                    response = await _abuffered(response)
             except TRANSIENT_ERRORS as exc:
-                delay = self.policy.after_error(request, exc, retry)
+                delay = within_deadline(request, self.policy.after_error(request, exc, retry))
                 if delay is None:
                     raise
                 _log_retry(request, describe(exc), delay, retry, max_retries)
             else:
-                delay = self.policy.after_response(request, response, retry)
+                delay = within_deadline(request, self.policy.after_response(request, response, retry))
                 if delay is None:
                     return response
                 _log_retry(request, _status_reason(response), delay, retry, max_retries)
@@ -233,6 +254,37 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _buffered(response: httpx.Response) -> httpx.Response:
+    """The answer with its whole body read (raw, still encoded), so a failure reading it happens here."""
+    if hasattr(response, "_content"):  # already in memory (a transport that answers from memory)
+        return response
+    try:
+        raw = b"".join(response.iter_raw())
+    finally:
+        response.close()
+    return _with_body(response, raw)
+
+
+async def _abuffered(response: httpx.Response) -> httpx.Response:
+    if hasattr(response, "_content"):
+        return response
+    try:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()
+    return _with_body(response, raw)
+
+
+def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions=response.extensions,
+        request=response._request,
+    )
 
 
 def _discard(response: httpx.Response) -> None:

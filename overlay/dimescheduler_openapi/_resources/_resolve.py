@@ -1,0 +1,67 @@
+"""Models resolved by route (method + path), through `dimescheduler_raw.routes`, never by a vendor name.
+
+The generated route table says which class openapi-python-client made for each operation's body and answer;
+the overlay asks it when an answer arrives, so a vendor renaming a schema changes nothing here. Loading is
+lazy: building a Call imports neither the table nor the models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import httpx
+
+from .._errors import UnsupportedOperationError
+from .._parsing import parse_model, parse_models
+from ._endpoint import Endpoint
+
+
+@cache
+def route(method: str, path: str) -> Any:
+    """The `dimescheduler_raw.routes.Route` of an operation; UnsupportedOperationError when not generated."""
+    routes = importlib.import_module("dimescheduler_raw.routes").ROUTES
+    found = routes.get((method, path))
+    if found is None:
+        raise UnsupportedOperationError(
+            f"{method} {path} is not in the generated client (removed from the vendor document, or left "
+            "out by `nox -s generate`: see openapi/upstream.meta.json)"
+        )
+    return found
+
+
+@cache
+def response_model(method: str, path: str) -> Any:
+    """The generated class a success answer of `method path` is parsed into (the item class for lists)."""
+    name = route(method, path).response
+    if name is None:
+        raise UnsupportedOperationError(
+            f"{method} {path}: the document gives its answer no model to parse into"
+        )
+    return getattr(importlib.import_module("dimescheduler_raw.models"), name)
+
+
+def parse_one(endpoint: Endpoint) -> Callable[[httpx.Response], Any]:
+    """Parse an answer of `endpoint` into one model (a page is one model too)."""
+    return lambda response: parse_model(response_model(endpoint.method, endpoint.path))(response)
+
+
+def parse_list(endpoint: Endpoint) -> Callable[[httpx.Response], list[Any]]:
+    """Parse an answer of `endpoint` into a list of models."""
+    return lambda response: parse_models(response_model(endpoint.method, endpoint.path))(response)
+
+
+def page_items(endpoint: Endpoint, page: Any) -> list[Any]:
+    """The items of a page answer: the list attribute the route table names (`page_items`)."""
+    name = route(endpoint.method, endpoint.path).page_items
+    items = getattr(page, name, None) if name else None
+    return items if isinstance(items, list) else []
+
+
+def page_total(endpoint: Endpoint, page: Any) -> int | None:
+    """The count a page answer reports, from the attribute the route table names (`page_total`)."""
+    name = route(endpoint.method, endpoint.path).page_total
+    total = getattr(page, name, None) if name else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
