@@ -39,9 +39,13 @@ else 0.
         {"kind": "removed" | "changed" | "added", "severity": "breaking" | "non-breaking",
          "object": "<dotted name>", "message": "<one line>"}
       ],
-      "overlay": [                         # accessor methods whose operation the live document dropped
+      "overlay": [                         # accessor methods the live document breaks (drift_overlay.py)
         {"accessor": "<accessor.method, e.g. jobs.get_all>", "operation": "<METHOD /path>",
+         "kind": "route-removed" | "left-out" | "model-removed" | "field-removed" | "field-changed",
          "severity": "breaking", "message": "<one line>"}
+      ],
+      "left_out": [                        # operations `nox -s generate` would leave out of the client
+        {"method": "<METHOD>", "path": "<path template>", "reason": "<one line>"}
       ],
       "notes": ["<one line: a check that could not run, a skipped step>"]
     }
@@ -88,7 +92,7 @@ from typing import Any, Final
 from .drift_changes import BREAKING, Change, merge, sort_changes
 from .drift_compare import compare_documents
 from .drift_other import other_differences
-from .drift_overlay import declared_overlay_operations, missing_operations
+from .drift_overlay import declared_overlay_operations, overlay_impact
 from .drift_python_api import compare_api, read_api
 from .drift_redocly import located, redocly_diff
 from .drift_report import DriftReport, render_json, render_markdown
@@ -98,13 +102,15 @@ from .generate import (
     NORMALIZED,
     PACKAGE,
     REPO_ROOT,
+    build_client,
     finish_package,
     positive_seconds,
     prepare,
     resolve_source,
-    run_generator,
     sha256,
+    write_generator_config,
 )
+from .routes import write_route_modules
 
 FAIL_ON: Final = ("breaking", "any", "never")
 REPORT_JSON: Final = "drift-report.json"
@@ -187,8 +193,10 @@ def _python_api(options: Options, live_text: str, workdir: Path, report: DriftRe
         )
         return
     try:
-        package = run_generator(live_text, workdir)
-        finish_package(package)
+        built = build_client(json.loads(live_text), workdir, "the live document")
+        config = write_generator_config(workdir, built.binary_media_types)
+        write_route_modules(built.package, built.document, config)
+        finish_package(built.package)
     except PipelineError as exc:
         report.changes = sort_changes(
             [
@@ -197,7 +205,8 @@ def _python_api(options: Options, live_text: str, workdir: Path, report: DriftRe
             ]
         )
         return
-    report.python_api = compare_api(read_api(options.generated), read_api(package))
+    report.left_out = [operation.as_dict() for operation in built.left_out]
+    report.python_api = compare_api(read_api(options.generated), read_api(built.package))
 
 
 def _overlay(options: Options, pinned: dict[str, Any], live: dict[str, Any], report: DriftReport) -> None:
@@ -206,7 +215,8 @@ def _overlay(options: Options, pinned: dict[str, Any], live: dict[str, Any], rep
     except PipelineError as exc:
         report.notes.append(f"overlay not checked: {exc}")
         return
-    report.overlay = missing_operations(operations, pinned, live)
+    left_out = {(op["method"], op["path"]): op["reason"] for op in report.left_out}
+    report.overlay = overlay_impact(operations, pinned, live, left_out)
 
 
 def _json_object(data: bytes, path: Path) -> dict[str, Any]:

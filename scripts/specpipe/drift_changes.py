@@ -104,6 +104,21 @@ def subject(location: str) -> str:
     return head if keyword and head and last in _KEYWORD_SEGMENTS else location
 
 
+def named_segments(location: str) -> list[tuple[str, str]]:
+    """(container, name) for each name in a location, unescaped, with the same walk as `subject`:
+    ``#/components/schemas/Job/properties/jobNo`` -> ``[("schemas", "Job"), ("properties", "jobNo")]``."""
+    found: list[tuple[str, str]] = []
+    container: str | None = None
+    for raw in location.removeprefix("#/").split("/"):
+        segment = raw.replace("~1", "/").replace("~0", "~")
+        if container is not None:
+            found.append((container, segment))
+            container = None
+        elif segment in _NAME_CONTAINERS:
+            container = segment
+    return found
+
+
 def is_within(inner: str, outer: str) -> bool:
     """True when ``inner`` is ``outer`` or lies below it (whole segments only)."""
     return inner == outer or inner.startswith(outer.rstrip("/") + "/")

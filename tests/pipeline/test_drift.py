@@ -21,12 +21,14 @@ from servers import Route, serve, unused_port
 from specpipe import drift
 from specpipe.drift import Options, exit_code, main
 from specpipe.drift_changes import BREAKING, NON_BREAKING, Change, pointer
-from specpipe.drift_overlay import declared_overlay_operations
+from specpipe.drift_overlay import OverlayChange, declared_overlay_operations
+from specpipe.drift_python_api import ApiChange
 from specpipe.drift_redocly import RedoclyError
-from specpipe.drift_report import DriftReport
+from specpipe.drift_report import MAX_GROUPS, MAX_LINES, DriftReport, render_markdown
 from specpipe.errors import GenerationError
 from specpipe.generate import dump_json, finish_package, run_generator
 from specpipe.normalize import normalize
+from specpipe.routes import write_route_modules
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,6 +71,7 @@ def pinned(tmp_path_factory: pytest.TempPathFactory) -> Pinned:
     workdir = root / "generated"
     workdir.mkdir()
     package = run_generator(dump_json(normalized), workdir)
+    write_route_modules(package, normalized, REPO / "scripts" / "openapi-python-client.yaml")
     finish_package(package)
     return Pinned(normalized, pinned_path, package, accessor)
 
@@ -175,7 +178,9 @@ def test_breaking_drift_fails_and_names_every_impact(
 ) -> None:
     document = copy.deepcopy(pinned.document)
     probe_path = next(
-        p for p, item in document["paths"].items() if item.get("get", {}).get("operationId") == "probeGet"
+        p
+        for p, item in document["paths"].items()
+        if item.get("get", {}).get("x-vendor-operation-id") == "probeGet"  # the pipeline renamed it
     )
     del document["paths"][probe_path]
     schema(document, "JobListItem")["properties"]["jobNo"]["type"] = "integer"
@@ -198,8 +203,10 @@ def test_breaking_drift_fails_and_names_every_impact(
     api = {(c["kind"], c["object"]) for c in report["python_api"] if c["severity"] == BREAKING}
     assert ("removed", "dimescheduler_raw.api.probe") in api
     assert ("changed", "dimescheduler_raw.models.job_list_item.JobListItem.job_no") in api
-    assert [(c["accessor"], c["operation"]) for c in report["overlay"]] == [
-        (pinned.probe, f"GET {probe_path}")
+    # the probe's route is gone; `jobs.get_all` reads JobListItem, whose jobNo changed type
+    assert [(c["accessor"], c["operation"], c["kind"]) for c in report["overlay"]] == [
+        (pinned.probe, f"GET {probe_path}", "route-removed"),
+        ("jobs.get_all", "GET /job", "field-changed"),
     ]
     everything = [*report["changes"], *report["python_api"], *report["overlay"]]
     assert report["summary"]["breaking"] == sum(1 for c in everything if c["severity"] == BREAKING)
@@ -288,10 +295,10 @@ def test_without_redocly_the_pipelines_check_still_runs_and_says_so(
 def test_a_live_document_that_cannot_generate_is_breaking(
     pinned: Pinned, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fails(text: str, workdir: Path) -> Path:
+    def fails(document: dict[str, Any], workdir: Path, label: str) -> Path:
         raise GenerationError("openapi-python-client failed: WARNING parsing GET /job within job.")
 
-    monkeypatch.setattr(drift, "run_generator", fails)
+    monkeypatch.setattr(drift, "build_client", fails)
     report = DriftReport(pinned_path="p")
     options = Options(None, pinned.path, pinned.generated, REPO / "overlay", tmp_path, "breaking", 5.0)
     drift._python_api(options, "{}", tmp_path, report)
@@ -319,6 +326,130 @@ def test_fail_on_threshold(status_changes: list[str], fail_on: str, expected: in
     assert exit_code(report, fail_on) == 1
 
 
+# --- the Markdown report -------------------------------------------------------------------------
+
+
+def nullable_strings(schemas: int, fields: int) -> list[Change]:
+    """``fields`` fields in ``schemas`` schemas that became nullable, as the pipeline words it."""
+    return [
+        Change(
+            "type-changed",
+            BREAKING,
+            f"#/components/schemas/Model{i % schemas}/properties/field{i}/type",
+            f"Type of `field{i}` of `Model{i % schemas}` changed from 'string' to 'null | string'.",
+            "pipeline",
+        )
+        for i in range(fields)
+    ]
+
+
+def table_row(markdown: str, *needles: str) -> str:
+    rows = [
+        line for line in markdown.splitlines() if line.startswith("|") and all(n in line for n in needles)
+    ]
+    assert len(rows) == 1, (needles, rows)
+    return rows[0]
+
+
+def test_markdown_groups_repeated_changes_into_one_row_with_counts_and_examples() -> None:
+    report = DriftReport(pinned_path="openapi/dimescheduler.json")
+    report.changes = [
+        *nullable_strings(59, 1900),
+        *(
+            Change("response-removed", BREAKING, pointer("paths", f"/p{i}", "get", "responses", "404"),
+                   f"The `404` response of `GET /p{i}` was removed.", "pipeline")
+            for i in range(3)
+        ),
+        Change("path-added", NON_BREAKING, pointer("paths", "/site"), "Path `/site` was added.", "pipeline"),
+    ]  # fmt: skip
+    markdown = render_markdown(report)
+    row = table_row(markdown, "type-changed", "'string' to 'null")
+    assert "Type of `…` of `…` changed from 'string' to 'null \\| string'." in row
+    assert "| 1,900 | 59 schemas |" in row
+    assert "`#/components/schemas/Model0/properties/field0/type`" in row
+    assert row.count("`#/components/schemas/") == 3  # a few examples, not 1,900
+    # status codes and media types are shared vocabulary: they stay, the operation is masked
+    assert "| The `404` response of `…` was removed. | 3 | 3 operations |" in table_row(markdown, "`404`")
+    # a group of one keeps its whole message
+    assert "| Path `/site` was added. | 1 | 1 path | `#/paths/~1site` |" in table_row(
+        markdown, "| path-added |", "`/site`"
+    )
+    assert "### Document changes (1,904 in 3 groups)" in markdown
+    assert "| type-changed | 1,900 | 0 |" in markdown and "| path-added | 0 | 1 |" in markdown
+    assert "| Document changes | 1,903 | 1 |" in markdown
+    assert len(report.to_json()["changes"]) == 1904  # the JSON report keeps every finding
+
+
+def test_markdown_stays_bounded_whatever_the_drift() -> None:
+    report = DriftReport(pinned_path="p", notes=[f"note {i}" for i in range(50)])
+    report.changes = [
+        *nullable_strings(80, 5000),
+        *(
+            Change(f"class-{i % 60}", BREAKING, pointer("paths", f"/p{i}"), f"Something {i} `x{i}`.", "pipeline")
+            for i in range(600)
+        ),
+        *(Change("other", NON_BREAKING, pointer(f"x-{i}"), f"`x-{i}` changed ({i}).", "pipeline") for i in range(30)),
+    ]  # fmt: skip
+    report.python_api = [
+        ApiChange(kind, BREAKING, f"dimescheduler_raw.m{i}", f"Module `dimescheduler_raw.m{i}` {kind}.")
+        for i in range(3000)
+        for kind in ("removed", "changed", "added")
+    ]
+    report.overlay = [
+        OverlayChange(f"accessor{i % 90}.method{i}", f"GET /r{i}", BREAKING, f"Reason {i % 9}: `x{i}`.")
+        for i in range(400)
+    ]
+    markdown = render_markdown(report)
+    lines = markdown.splitlines()
+    assert len(lines) <= MAX_LINES, len(lines)
+    assert max(map(len, lines)) < 3000
+    assert f"in {len(report.changes) - 5000 + 1:,} groups" in markdown
+    groups = [line for line in lines if line.startswith(("| breaking |", "| non-breaking |"))]
+    assert len(groups) == MAX_GROUPS
+    # the long breaking tail does not hide every non-breaking group
+    assert any(line.startswith("| non-breaking | other |") for line in groups)
+    assert "more groups" in markdown and "more accessors" in markdown and "more notes" in markdown
+    assert "more classes" in markdown and "more Python API changes" in markdown
+
+
+def test_markdown_summary_names_overlay_methods_by_accessor_and_python_api_by_kind() -> None:
+    report = DriftReport(pinned_path="p")
+    report.overlay = [
+        *(
+            OverlayChange(accessor, operation, BREAKING,
+                          f"`client.{accessor}()` sends `{operation}`, which the live document no longer has.")
+            for accessor, operation in [
+                ("jobs.get_all", "GET /job"), ("jobs.get", "GET /job/{jobNo}"), ("categories.get_all", "GET /category")
+            ]
+        ),
+        *(
+            OverlayChange(accessor, operation, BREAKING,
+                          f"`client.{accessor}()` ({operation}): request body field `jobNo` was removed.")
+            for accessor, operation in [("jobs.create", "POST /job"), ("jobs.update", "PUT /job")]
+        ),
+    ]  # fmt: skip
+    report.python_api = [
+        ApiChange("removed", BREAKING, "dimescheduler_raw.api.job", "Module `dimescheduler_raw.api.job` was removed."),
+        ApiChange("added", NON_BREAKING, "dimescheduler_raw.api.site", "Module `dimescheduler_raw.api.site` was added."),
+    ]  # fmt: skip
+    markdown = render_markdown(report)
+    assert "BREAKING drift" in markdown
+    assert "### Overlay methods affected (5 in 2 accessors)" in markdown
+    assert (
+        "- `jobs` (4 breaking): `get_all` (`GET /job`), `get` (`GET /job/{jobNo}`), `create` (`POST /job`), "
+        "`update` (`PUT /job`)" in markdown
+    )
+    assert "- `categories` (1 breaking): `get_all` (`GET /category`)" in markdown
+    # why, with the method and its operation masked: one line per reason
+    assert "- 3 breaking: `…` sends `…`, which the live document no longer has." in markdown
+    assert "- 2 breaking: `…` (…): request body field `jobNo` was removed." in markdown
+    assert "| Overlay methods | 5 | 0 |" in markdown
+    assert "| Python API of `dimescheduler_raw` | 1 | 1 |" in markdown
+    assert "| removed | 1 | 0 |" in markdown and "| added | 0 | 1 |" in markdown
+    assert "- removed, breaking: Module `dimescheduler_raw.api.job` was removed." in markdown
+    assert "### Document changes\n\nNone." in markdown
+
+
 @pytest.mark.node
 def test_vendor_2023_swagger_against_the_committed_pin(tmp_path: Path) -> None:
     """A real document no one here wrote (the vendor's 2023 Power Platform Swagger 2.0), served locally as the
@@ -336,6 +467,7 @@ def test_vendor_2023_swagger_against_the_committed_pin(tmp_path: Path) -> None:
         code = main(["--url", server.url("/docs"), "--out", str(tmp_path)])
     report = json.loads((tmp_path / "drift-report.json").read_text())
     assert code == 1 and report["status"] == "breaking"
+    assert len((tmp_path / "drift-report.md").read_text().splitlines()) <= MAX_LINES
     assert report["live"]["via"] == "well-known"
     renamed = [c for c in report["changes"] if c["class"] == "path-removed" and "`/category`" in c["message"]]
     assert renamed and renamed[0]["severity"] == "breaking"

@@ -11,7 +11,16 @@ from typing import Final
 import pytest
 from drift_docs import Doc, base, edited, op, schema
 from specpipe.drift import _document_changes
-from specpipe.drift_changes import BREAKING, NON_BREAKING, Change, merge, pointer, resolve, subject
+from specpipe.drift_changes import (
+    BREAKING,
+    NON_BREAKING,
+    Change,
+    merge,
+    named_segments,
+    pointer,
+    resolve,
+    subject,
+)
 from specpipe.drift_compare import compare_documents, component_directions
 from specpipe.drift_other import other_differences
 from specpipe.drift_redocly import RedoclyError, changes_from_report, located, redocly_diff
@@ -400,6 +409,19 @@ def test_pointer_escapes_and_subject_drops_the_keyword() -> None:
     assert subject("#/components/securitySchemes/ApiKey/name") == "#/components/securitySchemes/ApiKey"
     assert subject("#/paths/~1job/get/parameters/0/name") == "#/paths/~1job/get/parameters/0"
     assert resolve(base(), "#/paths/~1job~1{jobNo}/delete/operationId") == "jobDeleteJobByJobNo"
+
+
+def test_named_segments_walk_names_and_keywords_alike() -> None:
+    assert named_segments("#/components/schemas/Job/properties/type/type") == [
+        ("schemas", "Job"),
+        ("properties", "type"),
+    ]
+    assert named_segments("#/paths/~1job~1{jobNo}/get/responses/200/content/application~1json/schema") == [
+        ("paths", "/job/{jobNo}"),
+        ("responses", "200"),
+        ("content", "application/json"),
+    ]
+    assert named_segments("#") == named_segments("#/info") == []
 
 
 def test_merge_keeps_one_finding_and_the_worse_severity() -> None:

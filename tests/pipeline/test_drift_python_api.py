@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import pytest
 from specpipe.drift_changes import BREAKING, NON_BREAKING
-from specpipe.drift_overlay import OverlayOperation, declared_overlay_operations, missing_operations
+from specpipe.drift_overlay import OverlayOperation, declared_overlay_operations, overlay_impact
 from specpipe.drift_python_api import ApiChange, compare_api, read_api
 
 B: Final = BREAKING
@@ -196,7 +196,7 @@ OPERATIONS = [
 
 def test_overlay_operations_gone_from_the_live_document() -> None:
     live: dict[str, Any] = {"paths": {"/job": {"get": {}}}}
-    found = missing_operations(OPERATIONS, PINNED, live)
+    found = overlay_impact(OPERATIONS, PINNED, live)
     assert [(c.accessor, c.operation, c.severity) for c in found] == [
         ("jobs.create", "POST /job", B),
         ("jobs.delete", "DELETE /job/{jobNo}", B),
@@ -208,7 +208,73 @@ def test_overlay_operations_gone_from_the_live_document() -> None:
 
 def test_renamed_path_placeholder_is_not_a_missing_operation() -> None:
     live: dict[str, Any] = {"paths": {"/job": {"get": {}, "post": {}}, "/job/{no}": {"delete": {}}}}
-    assert missing_operations(OPERATIONS, PINNED, live) == []
+    assert overlay_impact(OPERATIONS, PINNED, live) == []
+
+
+def job_document(read_model: dict[str, Any], *, schema: str = "JobListItem") -> dict[str, Any]:
+    """/job answering a list of `schema`, /job/{jobNo} one of it, POST /job taking a Job (inline refs)."""
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    answer = {"200": {"content": {"application/json": {"schema": {"type": "array", "items": ref}}}}}
+    body = {"content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/Job"}]}}}}
+    return {
+        "paths": {
+            "/job": {"get": {"responses": answer}, "post": {"requestBody": body, "responses": {}}},
+            "/job/{jobNo}": {"delete": {}},
+        },
+        "components": {
+            "schemas": {
+                schema: read_model,
+                "Job": {"type": "object", "properties": {"jobNo": {"type": "string"}}},
+            }
+        },
+    }
+
+
+READ = {
+    "type": "object",
+    "properties": {
+        "jobNo": {"type": "string"},
+        "start": {"type": "string", "format": "date-time"},
+        "kind": {"$ref": "#/components/schemas/Kind"},
+    },
+}
+
+
+def test_renamed_schemas_and_nullability_alone_break_no_overlay_method() -> None:
+    pinned = job_document(READ)
+    pinned["components"]["schemas"]["Kind"] = {"type": "integer", "enum": [0, 1]}
+    renamed = {
+        **READ,
+        "properties": {
+            **READ["properties"],
+            "jobNo": {"type": ["string", "null"]},
+            "kind": {"anyOf": [{"$ref": "#/components/schemas/KindDto"}, {"type": "null"}]},
+        },
+    }
+    live = job_document(renamed, schema="JobListItemDto")
+    live["components"]["schemas"]["KindDto"] = {"type": "integer", "enum": [0, 1, 2]}
+    assert overlay_impact(OPERATIONS, pinned, live) == []
+
+
+def test_a_read_model_losing_or_changing_a_field_names_the_accessor_method() -> None:
+    changed = {"type": "object", "properties": {"start": {"type": "string"}, "kind": {"type": "string"}}}
+    pinned = job_document(READ)
+    pinned["components"]["schemas"]["Kind"] = {"type": "integer", "enum": [0, 1]}
+    found = overlay_impact(OPERATIONS, pinned, job_document(changed, schema="JobDto"))
+    assert [(c.accessor, c.kind) for c in found] == [
+        ("jobs.get_all", "field-changed"),
+        ("jobs.get_all", "field-changed"),
+        ("jobs.get_all", "field-removed"),
+    ]
+    assert found[2].message == "`client.jobs.get_all()` (GET /job): answer field `jobNo` was removed."
+    assert "`start` changed from string (date-time) to string" in found[1].message
+
+
+def test_a_left_out_operation_names_the_accessor_method() -> None:
+    pinned = job_document(READ)
+    found = overlay_impact(OPERATIONS, pinned, pinned, {("GET", "/job"): "Unsupported content type"})
+    assert [(c.accessor, c.kind, c.severity) for c in found] == [("jobs.get_all", "left-out", B)]
+    assert "Unsupported content type" in found[0].message
 
 
 def test_reads_the_overlays_declared_operations() -> None:
