@@ -35,6 +35,7 @@ from .fetch import DEFAULT_DOCS_URL, display_url, fetch_document
 from .leftout import GeneratorReport, LeftOut, describe, leave_out, read_generator_output
 from .loader import ensure_openapi3, parse_document
 from .normalize import FixUp, binary_media_types, normalize, summarize
+from .openapi30 import OPENAPI_30_FILE, openapi30_twin
 from .routes import write_route_modules
 from .workspace import Interrupted, held_signals, interruptible, run_process, work_folder
 from .yaml_twin import yaml_twin
@@ -373,6 +374,7 @@ def commit(root: Path, work: Path, source: Source, prepared: Prepared, built: Bu
         (UPSTREAM_META, dump_json(meta) if meta is not None else None),
         (NORMALIZED, normalized_text),
         (NORMALIZED_YAML, normalized_yaml),
+        (OPENAPI_30_FILE, openapi30_twin(built.document)),
     ]
     changed = []
     openapi_dir.mkdir(parents=True, exist_ok=True)

@@ -63,6 +63,23 @@ output document and the same fix-up list; a normalized document needs no further
 12. ``schema-description``: a schema under ``components.schemas`` without a description gets
     ``"<Name> (no description in the vendor document)."``.
 
+13. ``named-body-array``: in a request body (the body's schema, or a member of its ``oneOf``/``anyOf``), an
+    inline array of one component ``{type: array, items: {$ref: X}}`` becomes ``{$ref: XList}``, a component
+    schema added for it (``XList2``, ... when the name is taken by another schema), so a one-or-many body
+    reads ``oneOf: [{$ref: X}, {$ref: XList}]``: one object or a named array of it. OpenAPI Generator
+    otherwise names such bodies after the operation, and loses the entity of an untyped one (an object
+    without documented fields). Response arrays stay inline: every generator reads those fine, and
+    ``ROUTES`` describes them as ``list`` answers.
+14. ``enum-varnames``: an ``x-enum-varnames`` entry that is a keyword, builtin constant or primitive type name
+    in Python, TypeScript/JavaScript, C#, Java or Go (``RESERVED_ENUM_NAMES``, compared case-sensitively:
+    ``None``, ``True``, ``default``, ``string``, ...) gets ``Value`` appended (``None`` -> ``NoneValue``;
+    digits after that on a clash). The vendor's names stay in ``x-enum-descriptions`` (written from the
+    vendor's names when absent) and the rename is named in a sentence appended to the description.
+15. ``time-span-format``: a string schema with the .NET ``format: time-span`` (``timespan``, any case) loses
+    the format, which no generator knows, and gets the pattern ASP.NET itself writes for a TimeSpan
+    (``TIME_SPAN_PATTERN``) unless it has a pattern already, and an ``example`` (``01:30:00``) unless it has
+    one (mock servers answer ``"string"`` otherwise); the vendor's format is kept as ``x-format``.
+
 Unknown enum values are not a document rewrite: the client templates tolerate them.
 """
 
@@ -675,6 +692,164 @@ def fix_schema_descriptions(doc: Doc) -> list[FixUp]:
     return fixups
 
 
+# --- rule 13: named-body-array ---------------------------------------------------------------------
+
+
+def fix_named_body_arrays(doc: Doc) -> list[FixUp]:
+    schemas = _mapping(doc.get("components")).get("schemas")
+    if not isinstance(schemas, dict):
+        return []
+    fixups = []
+    for location, owner in _content_owners(doc, sections=("paths", "webhooks")):
+        if not _is_request_body(location):
+            continue
+        for media_type, media in _mapping(owner.get("content")).items():
+            schema = _mapping(media).get("schema")
+            if not isinstance(schema, dict):
+                continue
+            where = f"{location}.content.{media_type}.schema"
+            slots: list[tuple[str, dict[str, Any], str | int]] = [(where, media, "schema")]
+            for key in ("oneOf", "anyOf"):
+                members = schema.get(key)
+                if isinstance(members, list):
+                    slots += [(f"{where}.{key}.{index}", schema, index) for index in range(len(members))]
+            for slot_where, holder, slot in slots:
+                container: Any = holder if isinstance(slot, str) else _slot_list(holder)
+                item = _inline_array_item(container[slot])
+                if item is None:
+                    continue
+                name = _named_array(schemas, item)
+                container[slot] = {"$ref": _SCHEMA_REF + _escape(name)}
+                detail = f"inline array of {item} -> $ref {name}"
+                fixups.append(FixUp("named-body-array", slot_where, detail))
+    return fixups
+
+
+def _slot_list(schema: dict[str, Any]) -> list[Any]:
+    members = schema.get("oneOf") if isinstance(schema.get("oneOf"), list) else schema.get("anyOf")
+    return members if isinstance(members, list) else []
+
+
+def _inline_array_item(schema: Any) -> str | None:
+    """X when ``schema`` is exactly ``{type: array, items: {$ref: X}}`` (a description may sit beside it)."""
+    if (
+        not isinstance(schema, dict)
+        or schema.get("type") != "array"
+        or set(schema) - {"type", "items", "description"}
+    ):
+        return None
+    items = _mapping(schema.get("items"))
+    return _schema_ref_name(items.get("$ref")) if set(items) == {"$ref"} else None
+
+
+def _named_array(schemas: dict[str, Any], item: str) -> str:
+    wanted = {"type": "array", "items": {"$ref": _SCHEMA_REF + _escape(item)}}
+    name, suffix = f"{item}List", 2
+    while name in schemas:
+        existing = _mapping(schemas[name])
+        if {key: value for key, value in existing.items() if key != "description"} == wanted:
+            return name
+        name, suffix = f"{item}List{suffix}", suffix + 1
+    schemas[name] = {**wanted, "description": f"A list of {item} (the array form of a one-or-many body)."}
+    return name
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+# --- rule 14: enum-varnames ----------------------------------------------------------------------
+
+# Compared case-sensitively: enum members live in their own scope in every target language, so only names
+# that cannot be identifiers there (keywords) or that read as a language constant or type count.
+RESERVED_ENUM_NAMES = frozenset(
+    {
+        # Python keywords and builtin constants
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+        "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+        "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+        "match", "case", "type", "NotImplemented", "Ellipsis",
+        # TypeScript / JavaScript
+        "any", "boolean", "const", "debugger", "declare", "delete", "do", "enum", "export", "extends", "false",
+        "function", "implements", "instanceof", "interface", "let", "module", "namespace", "never", "new",
+        "null", "number", "object", "package", "private", "protected", "public", "require", "static",
+        "super", "switch", "symbol", "this", "throw", "true", "typeof", "undefined", "unknown", "var", "void",
+        "NaN", "Infinity",
+        # C#
+        "abstract", "base", "bool", "byte", "catch", "char", "checked", "decimal", "default", "delegate",
+        "double", "event", "explicit", "extern", "fixed", "float", "foreach", "goto", "implicit", "int",
+        "internal", "lock", "long", "operator", "out", "override", "params", "readonly", "ref", "sbyte",
+        "sealed", "short", "sizeof", "stackalloc", "string", "struct", "uint", "ulong", "unchecked", "unsafe",
+        "ushort", "using", "virtual", "volatile",
+        # Java
+        "final", "native", "strictfp", "synchronized", "throws", "transient", "Object", "String",
+        # Go
+        "chan", "defer", "fallthrough", "func", "go", "map", "range", "select", "nil", "iota", "error",
+        "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64",
+        "complex64", "complex128", "rune", "uintptr",
+    }
+)  # fmt: skip
+
+
+def fix_enum_varnames(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for location, schema in _all_schemas(doc):
+        names = schema.get("x-enum-varnames")
+        if not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+            continue
+        reserved = [name for name in names if name in RESERVED_ENUM_NAMES]
+        if not reserved:
+            continue
+        taken = set(names)
+        renamed: dict[str, str] = {}
+        for name in reserved:
+            candidate, suffix = f"{name}Value", 2
+            while candidate in taken:
+                candidate, suffix = f"{name}Value{suffix}", suffix + 1
+            taken.add(candidate)
+            renamed[name] = candidate
+        if not isinstance(schema.get("x-enum-descriptions"), list):
+            schema["x-enum-descriptions"] = list(names)
+        schema["x-enum-varnames"] = [renamed.get(name, name) for name in names]
+        pairs = ", ".join(f"`{old}` -> `{new}`" for old, new in renamed.items())
+        _append_sentence(schema, f"Member names made safe for code generators: {pairs}.")
+        fixups.append(FixUp("enum-varnames", f"{location}.x-enum-varnames", pairs.replace("`", "")))
+    return fixups
+
+
+# --- rule 15: time-span-format -------------------------------------------------------------------
+
+# What System.Text.Json's schema exporter (and so Microsoft.AspNetCore.OpenApi) writes for a TimeSpan.
+TIME_SPAN_PATTERN = r"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$"
+TIME_SPAN_EXAMPLE = "01:30:00"
+_TIME_SPAN_FORMATS = frozenset({"time-span", "timespan"})
+
+
+def fix_time_span_formats(doc: Doc) -> list[FixUp]:
+    fixups = []
+    for location, schema in _all_schemas(doc):
+        fmt = schema.get("format")
+        if not (isinstance(fmt, str) and fmt.lower() in _TIME_SPAN_FORMATS and _has_type(schema, "string")):
+            continue
+        rebuilt: Schema = {}
+        for key, value in schema.items():
+            if key == "format":
+                rebuilt["x-format"] = value
+                if "pattern" not in schema:
+                    rebuilt["pattern"] = TIME_SPAN_PATTERN
+                if "example" not in schema and "examples" not in schema:
+                    # mock servers (Prism) otherwise answer "string", which the pattern rejects
+                    rebuilt["example"] = TIME_SPAN_EXAMPLE
+            else:
+                rebuilt[key] = value
+        schema.clear()
+        schema.update(rebuilt)
+        fixups.append(
+            FixUp("time-span-format", location, f"format {fmt} -> string with the TimeSpan pattern")
+        )
+    return fixups
+
+
 RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("single-json-content-type", fix_json_content_types),
     ("unsupported-media-type", fix_unsupported_media_types),
@@ -688,6 +863,9 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("operation-id", fix_operation_ids),
     ("model-class-name", fix_model_class_names),
     ("schema-description", fix_schema_descriptions),
+    ("named-body-array", fix_named_body_arrays),
+    ("enum-varnames", fix_enum_varnames),
+    ("time-span-format", fix_time_span_formats),
 )
 
 

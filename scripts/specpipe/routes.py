@@ -148,15 +148,17 @@ def _body(bodies: Iterable[Any]) -> _Body:
         alternatives = list(getattr(body.prop, "inner_properties", None) or [body.prop])
         singles = [prop for prop in alternatives if _is_model(prop)]
         lists = [prop.inner_property for prop in alternatives if _is_model_list(prop)]
-        models = {_class_name(prop): prop for prop in [*singles, *lists]}
+        # A one-object alternative wins: the model inside a named array (`$ref: XList`) may be a bare
+        # reference whose fields the generator has not filled in.
+        models = {_class_name(prop): prop for prop in [*lists, *singles]}
         if not models:
             return _Body()
         shape: Shape = "one_or_list" if singles and lists else "list" if lists else "one"
         if len(models) != 1:
             return _Body(tuple(models), shape)
         model = next(iter(models.values()))
-        required = tuple(_json_name(prop) for prop in model.required_properties)
-        optional = tuple(_json_name(prop) for prop in model.optional_properties)
+        required = tuple(_json_name(prop) for prop in model.required_properties or ())
+        optional = tuple(_json_name(prop) for prop in model.optional_properties or ())
         return _Body(tuple(models), shape, required + optional, required)
     return _Body()
 
@@ -235,27 +237,34 @@ def bind_aliases(routes: Iterable[Route], names: Mapping[str, tuple[str, str, Ro
 
 
 def render_routes(routes: Iterable[Route]) -> str:
-    """The text of `routes.py` (the do-not-edit header is added later, like on every generated file)."""
-    rows = []
+    """The text of `routes.py` (the do-not-edit header is added later, like on every generated file).
+
+    The JSON field names of each body model are written once, in `BODY_FIELDS`, however many routes take
+    that model; `Route.body_fields` / `body_required` read them from there."""
+    routes = list(routes)
+    rows, fields = [], {}
     for route in routes:
-        fields = [
+        if len(route.body) == 1 and route.body_fields:
+            fields[route.body[0]] = (route.body_fields, route.body_required)
+        values = [
             ("method", route.method),
             ("path", route.path),
             ("tag", route.tag),
             ("function", route.function),
             ("body", route.body),
             ("body_shape", route.body_shape),
-            ("body_fields", route.body_fields),
-            ("body_required", route.body_required),
             ("response", route.response),
             ("response_shape", route.response_shape),
             ("page_items", route.page_items),
             ("page_item", route.page_item),
             ("page_total", route.page_total),
         ]
-        args = ", ".join(f"{name}={value!r}" for name, value in fields if value not in (None, ()))
+        args = ", ".join(f"{name}={value!r}" for name, value in values if value not in (None, ()))
         rows.append(f"    ({route.method!r}, {route.path!r}): Route({args}),\n")
-    return ROUTES_TEMPLATE.format(rows="".join(rows))
+    models = "".join(
+        f"    {name!r}: ({names!r}, {required!r}),\n" for name, (names, required) in sorted(fields.items())
+    )
+    return ROUTES_TEMPLATE.format(rows="".join(rows), fields=models)
 
 
 def render_aliases(aliases: Iterable[Alias]) -> str:
@@ -304,8 +313,6 @@ class Route(NamedTuple):
     function: str
     body: tuple[str, ...] = ()
     body_shape: str | None = None
-    body_fields: tuple[str, ...] = ()
-    body_required: tuple[str, ...] = ()
     response: str | None = None
     response_shape: str | None = None
     page_items: str | None = None
@@ -317,6 +324,20 @@ class Route(NamedTuple):
         """The generated module, e.g. `dimescheduler_raw.api.job.job_get_job_by_job_no`."""
         return f"dimescheduler_raw.api.{{self.tag}}.{{self.function}}"
 
+    @property
+    def body_fields(self) -> tuple[str, ...]:
+        """JSON names of every field of the body model (required first); () unless there is one model."""
+        return BODY_FIELDS[self.body[0]][0] if len(self.body) == 1 and self.body[0] in BODY_FIELDS else ()
+
+    @property
+    def body_required(self) -> tuple[str, ...]:
+        """JSON names of the body model's required fields; () unless there is one model."""
+        return BODY_FIELDS[self.body[0]][1] if len(self.body) == 1 and self.body[0] in BODY_FIELDS else ()
+
+
+BODY_FIELDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {{
+{fields}}}
+"""Body model class -> (JSON names of all its fields, of its required fields)."""
 
 ROUTES: Final[dict[tuple[str, str], Route]] = {{
 {rows}}}

@@ -25,14 +25,17 @@ from schemas import canonical, json_schema, spec_schemas, strategy
 from test_golden import outcome
 
 SCHEMAS = spec_schemas()
-OBJECTS = sorted(name for name, schema in SCHEMAS.items() if "enum" not in schema)
+# Named arrays (`JobList`, rule named-body-array) are `list[Job]` in the client, not classes.
+ARRAYS = sorted(name for name, schema in SCHEMAS.items() if schema.get("type") == "array")
+OBJECTS = sorted(name for name, schema in SCHEMAS.items() if "enum" not in schema and name not in ARRAYS)
 ENUMS = sorted(name for name, schema in SCHEMAS.items() if "enum" in schema)
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_every_component_schema_has_a_model() -> None:
     assert len(OBJECTS) > 100 and len(ENUMS) > 5
-    assert set(SCHEMAS) <= set(models.__all__)
+    assert set(SCHEMAS) - set(ARRAYS) <= set(models.__all__)
+    assert not set(ARRAYS) & set(models.__all__)
 
 
 @pytest.mark.parametrize("name", OBJECTS)
