@@ -2,11 +2,17 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 """A client library for accessing Dime.Scheduler API"""
 
-# Lazy (PEP 562): importing a model or an endpoint module must not import httpx through .client.
+# Lazy (PEP 562): importing a model or an endpoint module must not import httpx through .client, and
+# `import dimescheduler_raw` alone stays cheap; `dimescheduler_raw.api.<tag>.<function>` (and `.models`,
+# `.routes`, `.aliases`, ...) work after it: a submodule is imported on first attribute access.
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from . import aliases, api, client, errors, models, routes, types
     from .client import AuthenticatedClient, Client
+
+_SUBMODULES = frozenset({"aliases", "api", "client", "errors", "models", "routes", "types"})
 
 __all__ = (
     "AuthenticatedClient",
@@ -21,8 +27,10 @@ def __getattr__(name: str) -> Any:
         value = getattr(client, name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

@@ -41,6 +41,27 @@ class ActionUri:
     default: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.uri_type, Unset):
+            shown.append(f"uri_type={self.uri_type!r}")
+        if not isinstance(self.uri, Unset):
+            shown.append(f"uri={self.uri!r}")
+        if not isinstance(self.request_type, Unset):
+            shown.append(f"request_type={self.request_type!r}")
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if not isinstance(self.default, Unset):
+            shown.append(f"default={self.default!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ActionUri({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

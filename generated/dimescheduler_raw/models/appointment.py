@@ -90,6 +90,71 @@ class Appointment:
     time_marker_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.task_no, Unset):
+            shown.append(f"task_no={self.task_no!r}")
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.start, Unset):
+            shown.append(f"start={self.start!r}")
+        if not isinstance(self.end, Unset):
+            shown.append(f"end={self.end!r}")
+        if not isinstance(self.appointment_no, Unset):
+            shown.append(f"appointment_no={self.appointment_no!r}")
+        if not isinstance(self.appointment_id, Unset):
+            shown.append(f"appointment_id={self.appointment_id!r}")
+        if not isinstance(self.appointment_guid, Unset):
+            shown.append(f"appointment_guid={self.appointment_guid!r}")
+        if not isinstance(self.subject, Unset):
+            shown.append(f"subject={self.subject!r}")
+        if not isinstance(self.body, Unset):
+            shown.append(f"body={self.body!r}")
+        if not isinstance(self.is_all_day, Unset):
+            shown.append(f"is_all_day={self.is_all_day!r}")
+        if not isinstance(self.time_marker, Unset):
+            shown.append(f"time_marker={self.time_marker!r}")
+        if not isinstance(self.category, Unset):
+            shown.append(f"category={self.category!r}")
+        if not isinstance(self.importance, Unset):
+            shown.append(f"importance={self.importance!r}")
+        if not isinstance(self.locked, Unset):
+            shown.append(f"locked={self.locked!r}")
+        if not isinstance(self.replace_resource, Unset):
+            shown.append(f"replace_resource={self.replace_resource!r}")
+        if not isinstance(self.back_office_id, Unset):
+            shown.append(f"back_office_id={self.back_office_id!r}")
+        if not isinstance(self.back_office_parent_id, Unset):
+            shown.append(f"back_office_parent_id={self.back_office_parent_id!r}")
+        if not isinstance(self.unit_of_measure, Unset):
+            shown.append(f"unit_of_measure={self.unit_of_measure!r}")
+        if not isinstance(self.unit_of_measure_conversion, Unset):
+            shown.append(f"unit_of_measure_conversion={self.unit_of_measure_conversion!r}")
+        if not isinstance(self.planning_quantity, Unset):
+            shown.append(f"planning_quantity={self.planning_quantity!r}")
+        if not isinstance(self.use_fixed_planning_quantity, Unset):
+            shown.append(f"use_fixed_planning_quantity={self.use_fixed_planning_quantity!r}")
+        if not isinstance(self.round_to_unit_of_measure, Unset):
+            shown.append(f"round_to_unit_of_measure={self.round_to_unit_of_measure!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if not isinstance(self.is_manual_appointment, Unset):
+            shown.append(f"is_manual_appointment={self.is_manual_appointment!r}")
+        if not isinstance(self.category_id, Unset):
+            shown.append(f"category_id={self.category_id!r}")
+        if not isinstance(self.time_marker_id, Unset):
+            shown.append(f"time_marker_id={self.time_marker_id!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Appointment({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -31,6 +31,19 @@ class AppointmentContainer:
     appointment_no: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.container, Unset):
+            shown.append(f"container={self.container!r}")
+        if not isinstance(self.appointment, Unset):
+            shown.append(f"appointment={self.appointment!r}")
+        if not isinstance(self.appointment_no, Unset):
+            shown.append(f"appointment_no={self.appointment_no!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AppointmentContainer({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -44,6 +44,29 @@ class AppointmentContentListItem:
     body: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.appointment_no, Unset):
+            shown.append(f"appointment_no={self.appointment_no!r}")
+        if not isinstance(self.appointment_id, Unset):
+            shown.append(f"appointment_id={self.appointment_id!r}")
+        if not isinstance(self.appointment_guid, Unset):
+            shown.append(f"appointment_guid={self.appointment_guid!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if not isinstance(self.subject, Unset):
+            shown.append(f"subject={self.subject!r}")
+        if not isinstance(self.body, Unset):
+            shown.append(f"body={self.body!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AppointmentContentListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -43,6 +43,27 @@ class AppointmentImportance:
     sent_from_back_office: bool | Unset = True
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.appointment_no, Unset):
+            shown.append(f"appointment_no={self.appointment_no!r}")
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.appointment_id, Unset):
+            shown.append(f"appointment_id={self.appointment_id!r}")
+        if not isinstance(self.importance, Unset):
+            shown.append(f"importance={self.importance!r}")
+        if not isinstance(self.appointment_guid, Unset):
+            shown.append(f"appointment_guid={self.appointment_guid!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AppointmentImportance({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -28,6 +28,17 @@ class AppointmentMap:
     guid: UUID | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.id, Unset):
+            shown.append(f"id={self.id!r}")
+        if not isinstance(self.guid, Unset):
+            shown.append(f"guid={self.guid!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"AppointmentMap({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -33,6 +33,23 @@ class CalendarListItem:
     hours_per_day: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.id, Unset):
+            shown.append(f"id={self.id!r}")
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.code, Unset):
+            shown.append(f"code={self.code!r}")
+        if not isinstance(self.default, Unset):
+            shown.append(f"default={self.default!r}")
+        if not isinstance(self.hours_per_day, Unset):
+            shown.append(f"hours_per_day={self.hours_per_day!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"CalendarListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

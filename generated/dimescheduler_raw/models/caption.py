@@ -36,6 +36,23 @@ class Caption:
     text: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.context, Unset):
+            shown.append(f"context={self.context!r}")
+        if not isinstance(self.source_table, Unset):
+            shown.append(f"source_table={self.source_table!r}")
+        if not isinstance(self.field_name, Unset):
+            shown.append(f"field_name={self.field_name!r}")
+        if not isinstance(self.language, Unset):
+            shown.append(f"language={self.language!r}")
+        if not isinstance(self.text, Unset):
+            shown.append(f"text={self.text!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Caption({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -32,9 +32,10 @@ class Connector:
         send_appointment_to_web_service (bool | Unset): Enable write-back of planning data to this connector. Default:
             True.
         crud_types (list[Crud] | Unset): Operations the connector receives (create/update/delete).
-        type_ (ConnectorType | None | Unset): Kind of back-office system (integer code). Default: ConnectorType.NONE.
+        type_ (ConnectorType | None | Unset): Kind of back-office system (integer code). Default:
+            ConnectorType.NONE_VALUE.
         authentication_type (ConnectorAuthType | None | Unset): Authentication method for the web service (integer
-            code). Default: ConnectorAuthType.NONE.
+            code). Default: ConnectorAuthType.NONE_VALUE.
         api_type (ConnectorApiType | None | Unset): API style of the web service (integer code). Default:
             ConnectorApiType.SOAP.
         login (str | Unset): User name for the connector's web service.
@@ -48,12 +49,43 @@ class Connector:
     source_type: str | Unset = UNSET
     send_appointment_to_web_service: bool | Unset = True
     crud_types: list[Crud] | Unset = UNSET
-    type_: ConnectorType | None | Unset = ConnectorType.NONE
-    authentication_type: ConnectorAuthType | None | Unset = ConnectorAuthType.NONE
+    type_: ConnectorType | None | Unset = ConnectorType.NONE_VALUE
+    authentication_type: ConnectorAuthType | None | Unset = ConnectorAuthType.NONE_VALUE
     api_type: ConnectorApiType | None | Unset = ConnectorApiType.SOAP
     login: str | Unset = UNSET
     password: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.uri, Unset):
+            shown.append(f"uri={self.uri!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.send_appointment_to_web_service, Unset):
+            shown.append(f"send_appointment_to_web_service={self.send_appointment_to_web_service!r}")
+        if not isinstance(self.crud_types, Unset):
+            shown.append(f"crud_types={self.crud_types!r}")
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.authentication_type, Unset):
+            shown.append(f"authentication_type={self.authentication_type!r}")
+        if not isinstance(self.api_type, Unset):
+            shown.append(f"api_type={self.api_type!r}")
+        if not isinstance(self.login, Unset):
+            shown.append(f"login={self.login!r}")
+        if not isinstance(self.password, Unset):
+            shown.append(f"password={self.password!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Connector({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

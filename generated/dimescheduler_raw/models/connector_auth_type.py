@@ -5,7 +5,7 @@ from typing import Any
 
 
 class ConnectorAuthType(IntEnum):
-    NONE = 0
+    NONE_VALUE = 0
     BASIC = 1
     NTLM = 2
     WINDOWS = 3

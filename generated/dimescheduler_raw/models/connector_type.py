@@ -5,7 +5,7 @@ from typing import Any
 
 
 class ConnectorType(IntEnum):
-    NONE = 0
+    NONE_VALUE = 0
     BUSINESS_CENTRAL = 1
     NAV = 2
     WEBHOOK = 3

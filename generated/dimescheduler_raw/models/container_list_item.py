@@ -30,6 +30,19 @@ class ContainerListItem:
     handle_locked: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.handle_date, Unset):
+            shown.append(f"handle_date={self.handle_date!r}")
+        if not isinstance(self.handle_locked, Unset):
+            shown.append(f"handle_locked={self.handle_locked!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ContainerListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

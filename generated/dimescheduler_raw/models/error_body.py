@@ -40,6 +40,29 @@ class ErrorBody:
     trace_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.title, Unset):
+            shown.append(f"title={self.title!r}")
+        if not isinstance(self.status, Unset):
+            shown.append(f"status={self.status!r}")
+        if not isinstance(self.detail, Unset):
+            shown.append(f"detail={self.detail!r}")
+        if not isinstance(self.instance, Unset):
+            shown.append(f"instance={self.instance!r}")
+        if not isinstance(self.message, Unset):
+            shown.append(f"message={self.message!r}")
+        if not isinstance(self.error, Unset):
+            shown.append(f"error={self.error!r}")
+        if not isinstance(self.trace_id, Unset):
+            shown.append(f"trace_id={self.trace_id!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ErrorBody({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

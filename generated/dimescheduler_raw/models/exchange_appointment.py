@@ -62,6 +62,43 @@ class ExchangeAppointment:
     created_by_exchange: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.appointment_id, Unset):
+            shown.append(f"appointment_id={self.appointment_id!r}")
+        if not isinstance(self.appointment_guid, Unset):
+            shown.append(f"appointment_guid={self.appointment_guid!r}")
+        if not isinstance(self.appointment_no, Unset):
+            shown.append(f"appointment_no={self.appointment_no!r}")
+        if not isinstance(self.exchange_id, Unset):
+            shown.append(f"exchange_id={self.exchange_id!r}")
+        if not isinstance(self.i_cal_u_id, Unset):
+            shown.append(f"i_cal_u_id={self.i_cal_u_id!r}")
+        if not isinstance(self.start, Unset):
+            shown.append(f"start={self.start!r}")
+        if not isinstance(self.end, Unset):
+            shown.append(f"end={self.end!r}")
+        if not isinstance(self.subject, Unset):
+            shown.append(f"subject={self.subject!r}")
+        if not isinstance(self.body, Unset):
+            shown.append(f"body={self.body!r}")
+        if not isinstance(self.importance, Unset):
+            shown.append(f"importance={self.importance!r}")
+        if not isinstance(self.resource_email, Unset):
+            shown.append(f"resource_email={self.resource_email!r}")
+        if not isinstance(self.show_as, Unset):
+            shown.append(f"show_as={self.show_as!r}")
+        if not isinstance(self.sensitivity, Unset):
+            shown.append(f"sensitivity={self.sensitivity!r}")
+        if not isinstance(self.categories, Unset):
+            shown.append(f"categories={self.categories!r}")
+        if not isinstance(self.created_by_exchange, Unset):
+            shown.append(f"created_by_exchange={self.created_by_exchange!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ExchangeAppointment({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

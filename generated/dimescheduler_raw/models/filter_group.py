@@ -31,6 +31,21 @@ class FilterGroup:
     data_filter: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.id, Unset):
+            shown.append(f"id={self.id!r}")
+        if not isinstance(self.column_no, Unset):
+            shown.append(f"column_no={self.column_no!r}")
+        if not isinstance(self.data_filter, Unset):
+            shown.append(f"data_filter={self.data_filter!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"FilterGroup({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

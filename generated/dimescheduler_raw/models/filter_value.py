@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FilterValue")
 
@@ -26,6 +26,17 @@ class FilterValue:
     group: str
     value: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.group, Unset):
+            shown.append(f"group={self.group!r}")
+        if not isinstance(self.value, Unset):
+            shown.append(f"value={self.value!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"FilterValue({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

@@ -41,6 +41,31 @@ class Geocode:
     country: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.full_address, Unset):
+            shown.append(f"full_address={self.full_address!r}")
+        if not isinstance(self.street, Unset):
+            shown.append(f"street={self.street!r}")
+        if not isinstance(self.street_no, Unset):
+            shown.append(f"street_no={self.street_no!r}")
+        if not isinstance(self.postcode, Unset):
+            shown.append(f"postcode={self.postcode!r}")
+        if not isinstance(self.city, Unset):
+            shown.append(f"city={self.city!r}")
+        if not isinstance(self.county, Unset):
+            shown.append(f"county={self.county!r}")
+        if not isinstance(self.state, Unset):
+            shown.append(f"state={self.state!r}")
+        if not isinstance(self.region, Unset):
+            shown.append(f"region={self.region!r}")
+        if not isinstance(self.country, Unset):
+            shown.append(f"country={self.country!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Geocode({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImportRequest")
 
@@ -28,6 +28,19 @@ class ImportRequest:
     parameter_names: list[str]
     parameter_values: list[None | str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.stored_procedure_name, Unset):
+            shown.append(f"stored_procedure_name={self.stored_procedure_name!r}")
+        if not isinstance(self.parameter_names, Unset):
+            shown.append(f"parameter_names={self.parameter_names!r}")
+        if not isinstance(self.parameter_values, Unset):
+            shown.append(f"parameter_values={self.parameter_values!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ImportRequest({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

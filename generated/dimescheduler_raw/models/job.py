@@ -267,6 +267,239 @@ class Job:
     read_only: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.short_description, Unset):
+            shown.append(f"short_description={self.short_description!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.category, Unset):
+            shown.append(f"category={self.category!r}")
+        if not isinstance(self.time_marker, Unset):
+            shown.append(f"time_marker={self.time_marker!r}")
+        if not isinstance(self.pin, Unset):
+            shown.append(f"pin={self.pin!r}")
+        if not isinstance(self.customer_no, Unset):
+            shown.append(f"customer_no={self.customer_no!r}")
+        if not isinstance(self.customer_name, Unset):
+            shown.append(f"customer_name={self.customer_name!r}")
+        if not isinstance(self.customer_address, Unset):
+            shown.append(f"customer_address={self.customer_address!r}")
+        if not isinstance(self.customer_address_geo_long, Unset):
+            shown.append(f"customer_address_geo_long={self.customer_address_geo_long!r}")
+        if not isinstance(self.customer_address_geo_lat, Unset):
+            shown.append(f"customer_address_geo_lat={self.customer_address_geo_lat!r}")
+        if not isinstance(self.customer_phone, Unset):
+            shown.append(f"customer_phone={self.customer_phone!r}")
+        if not isinstance(self.customer_email, Unset):
+            shown.append(f"customer_email={self.customer_email!r}")
+        if not isinstance(self.contact_no, Unset):
+            shown.append(f"contact_no={self.contact_no!r}")
+        if not isinstance(self.contact_name, Unset):
+            shown.append(f"contact_name={self.contact_name!r}")
+        if not isinstance(self.contact_address, Unset):
+            shown.append(f"contact_address={self.contact_address!r}")
+        if not isinstance(self.contact_address_geo_long, Unset):
+            shown.append(f"contact_address_geo_long={self.contact_address_geo_long!r}")
+        if not isinstance(self.contact_address_geo_lat, Unset):
+            shown.append(f"contact_address_geo_lat={self.contact_address_geo_lat!r}")
+        if not isinstance(self.contact_phone, Unset):
+            shown.append(f"contact_phone={self.contact_phone!r}")
+        if not isinstance(self.contact_email, Unset):
+            shown.append(f"contact_email={self.contact_email!r}")
+        if not isinstance(self.site_no, Unset):
+            shown.append(f"site_no={self.site_no!r}")
+        if not isinstance(self.site_name, Unset):
+            shown.append(f"site_name={self.site_name!r}")
+        if not isinstance(self.site_address, Unset):
+            shown.append(f"site_address={self.site_address!r}")
+        if not isinstance(self.site_address_geo_long, Unset):
+            shown.append(f"site_address_geo_long={self.site_address_geo_long!r}")
+        if not isinstance(self.site_address_geo_lat, Unset):
+            shown.append(f"site_address_geo_lat={self.site_address_geo_lat!r}")
+        if not isinstance(self.site_phone, Unset):
+            shown.append(f"site_phone={self.site_phone!r}")
+        if not isinstance(self.site_email, Unset):
+            shown.append(f"site_email={self.site_email!r}")
+        if not isinstance(self.site_region, Unset):
+            shown.append(f"site_region={self.site_region!r}")
+        if not isinstance(self.site_street, Unset):
+            shown.append(f"site_street={self.site_street!r}")
+        if not isinstance(self.site_street_no, Unset):
+            shown.append(f"site_street_no={self.site_street_no!r}")
+        if not isinstance(self.site_postcode, Unset):
+            shown.append(f"site_postcode={self.site_postcode!r}")
+        if not isinstance(self.site_city, Unset):
+            shown.append(f"site_city={self.site_city!r}")
+        if not isinstance(self.site_county, Unset):
+            shown.append(f"site_county={self.site_county!r}")
+        if not isinstance(self.site_state, Unset):
+            shown.append(f"site_state={self.site_state!r}")
+        if not isinstance(self.site_country, Unset):
+            shown.append(f"site_country={self.site_country!r}")
+        if not isinstance(self.site_from_no, Unset):
+            shown.append(f"site_from_no={self.site_from_no!r}")
+        if not isinstance(self.site_from_name, Unset):
+            shown.append(f"site_from_name={self.site_from_name!r}")
+        if not isinstance(self.site_from_address, Unset):
+            shown.append(f"site_from_address={self.site_from_address!r}")
+        if not isinstance(self.site_from_address_geo_long, Unset):
+            shown.append(f"site_from_address_geo_long={self.site_from_address_geo_long!r}")
+        if not isinstance(self.site_from_address_geo_lat, Unset):
+            shown.append(f"site_from_address_geo_lat={self.site_from_address_geo_lat!r}")
+        if not isinstance(self.site_from_phone, Unset):
+            shown.append(f"site_from_phone={self.site_from_phone!r}")
+        if not isinstance(self.site_from_email, Unset):
+            shown.append(f"site_from_email={self.site_from_email!r}")
+        if not isinstance(self.site_from_region, Unset):
+            shown.append(f"site_from_region={self.site_from_region!r}")
+        if not isinstance(self.site_from_street, Unset):
+            shown.append(f"site_from_street={self.site_from_street!r}")
+        if not isinstance(self.site_from_street_no, Unset):
+            shown.append(f"site_from_street_no={self.site_from_street_no!r}")
+        if not isinstance(self.site_from_postcode, Unset):
+            shown.append(f"site_from_postcode={self.site_from_postcode!r}")
+        if not isinstance(self.site_from_city, Unset):
+            shown.append(f"site_from_city={self.site_from_city!r}")
+        if not isinstance(self.site_from_county, Unset):
+            shown.append(f"site_from_county={self.site_from_county!r}")
+        if not isinstance(self.site_from_state, Unset):
+            shown.append(f"site_from_state={self.site_from_state!r}")
+        if not isinstance(self.site_from_country, Unset):
+            shown.append(f"site_from_country={self.site_from_country!r}")
+        if not isinstance(self.bill_no, Unset):
+            shown.append(f"bill_no={self.bill_no!r}")
+        if not isinstance(self.bill_name, Unset):
+            shown.append(f"bill_name={self.bill_name!r}")
+        if not isinstance(self.bill_address, Unset):
+            shown.append(f"bill_address={self.bill_address!r}")
+        if not isinstance(self.bill_address_geo_long, Unset):
+            shown.append(f"bill_address_geo_long={self.bill_address_geo_long!r}")
+        if not isinstance(self.bill_address_geo_lat, Unset):
+            shown.append(f"bill_address_geo_lat={self.bill_address_geo_lat!r}")
+        if not isinstance(self.bill_phone, Unset):
+            shown.append(f"bill_phone={self.bill_phone!r}")
+        if not isinstance(self.bill_email, Unset):
+            shown.append(f"bill_email={self.bill_email!r}")
+        if not isinstance(self.bill_region, Unset):
+            shown.append(f"bill_region={self.bill_region!r}")
+        if not isinstance(self.importance, Unset):
+            shown.append(f"importance={self.importance!r}")
+        if not isinstance(self.creation_date_time, Unset):
+            shown.append(f"creation_date_time={self.creation_date_time!r}")
+        if not isinstance(self.customer_reference, Unset):
+            shown.append(f"customer_reference={self.customer_reference!r}")
+        if not isinstance(self.language, Unset):
+            shown.append(f"language={self.language!r}")
+        if not isinstance(self.responsible, Unset):
+            shown.append(f"responsible={self.responsible!r}")
+        if not isinstance(self.creator, Unset):
+            shown.append(f"creator={self.creator!r}")
+        if not isinstance(self.free_text_1, Unset):
+            shown.append(f"free_text_1={self.free_text_1!r}")
+        if not isinstance(self.free_text_2, Unset):
+            shown.append(f"free_text_2={self.free_text_2!r}")
+        if not isinstance(self.free_text_3, Unset):
+            shown.append(f"free_text_3={self.free_text_3!r}")
+        if not isinstance(self.free_text_4, Unset):
+            shown.append(f"free_text_4={self.free_text_4!r}")
+        if not isinstance(self.free_text_5, Unset):
+            shown.append(f"free_text_5={self.free_text_5!r}")
+        if not isinstance(self.free_text_6, Unset):
+            shown.append(f"free_text_6={self.free_text_6!r}")
+        if not isinstance(self.free_text_7, Unset):
+            shown.append(f"free_text_7={self.free_text_7!r}")
+        if not isinstance(self.free_text_8, Unset):
+            shown.append(f"free_text_8={self.free_text_8!r}")
+        if not isinstance(self.free_text_9, Unset):
+            shown.append(f"free_text_9={self.free_text_9!r}")
+        if not isinstance(self.free_text_10, Unset):
+            shown.append(f"free_text_10={self.free_text_10!r}")
+        if not isinstance(self.free_text_11, Unset):
+            shown.append(f"free_text_11={self.free_text_11!r}")
+        if not isinstance(self.free_text_12, Unset):
+            shown.append(f"free_text_12={self.free_text_12!r}")
+        if not isinstance(self.free_text_13, Unset):
+            shown.append(f"free_text_13={self.free_text_13!r}")
+        if not isinstance(self.free_text_14, Unset):
+            shown.append(f"free_text_14={self.free_text_14!r}")
+        if not isinstance(self.free_text_15, Unset):
+            shown.append(f"free_text_15={self.free_text_15!r}")
+        if not isinstance(self.free_text_16, Unset):
+            shown.append(f"free_text_16={self.free_text_16!r}")
+        if not isinstance(self.free_text_17, Unset):
+            shown.append(f"free_text_17={self.free_text_17!r}")
+        if not isinstance(self.free_text_18, Unset):
+            shown.append(f"free_text_18={self.free_text_18!r}")
+        if not isinstance(self.free_text_19, Unset):
+            shown.append(f"free_text_19={self.free_text_19!r}")
+        if not isinstance(self.free_text_20, Unset):
+            shown.append(f"free_text_20={self.free_text_20!r}")
+        if not isinstance(self.free_decimal_1, Unset):
+            shown.append(f"free_decimal_1={self.free_decimal_1!r}")
+        if not isinstance(self.free_decimal_2, Unset):
+            shown.append(f"free_decimal_2={self.free_decimal_2!r}")
+        if not isinstance(self.free_decimal_3, Unset):
+            shown.append(f"free_decimal_3={self.free_decimal_3!r}")
+        if not isinstance(self.free_decimal_4, Unset):
+            shown.append(f"free_decimal_4={self.free_decimal_4!r}")
+        if not isinstance(self.free_decimal_5, Unset):
+            shown.append(f"free_decimal_5={self.free_decimal_5!r}")
+        if not isinstance(self.free_date_1, Unset):
+            shown.append(f"free_date_1={self.free_date_1!r}")
+        if not isinstance(self.free_date_2, Unset):
+            shown.append(f"free_date_2={self.free_date_2!r}")
+        if not isinstance(self.free_date_3, Unset):
+            shown.append(f"free_date_3={self.free_date_3!r}")
+        if not isinstance(self.free_date_4, Unset):
+            shown.append(f"free_date_4={self.free_date_4!r}")
+        if not isinstance(self.free_date_5, Unset):
+            shown.append(f"free_date_5={self.free_date_5!r}")
+        if not isinstance(self.free_bit_1, Unset):
+            shown.append(f"free_bit_1={self.free_bit_1!r}")
+        if not isinstance(self.free_bit_2, Unset):
+            shown.append(f"free_bit_2={self.free_bit_2!r}")
+        if not isinstance(self.free_bit_3, Unset):
+            shown.append(f"free_bit_3={self.free_bit_3!r}")
+        if not isinstance(self.free_bit_4, Unset):
+            shown.append(f"free_bit_4={self.free_bit_4!r}")
+        if not isinstance(self.free_bit_5, Unset):
+            shown.append(f"free_bit_5={self.free_bit_5!r}")
+        if not isinstance(self.enable_manual_selection, Unset):
+            shown.append(f"enable_manual_selection={self.enable_manual_selection!r}")
+        if not isinstance(self.available_in_gantt, Unset):
+            shown.append(f"available_in_gantt={self.available_in_gantt!r}")
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if not isinstance(self.allow_dependencies, Unset):
+            shown.append(f"allow_dependencies={self.allow_dependencies!r}")
+        if not isinstance(self.note, Unset):
+            shown.append(f"note={self.note!r}")
+        if not isinstance(self.over_rule_gantt_planning, Unset):
+            shown.append(f"over_rule_gantt_planning={self.over_rule_gantt_planning!r}")
+        if not isinstance(self.check_appointments, Unset):
+            shown.append(f"check_appointments={self.check_appointments!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if not isinstance(self.read_only, Unset):
+            shown.append(f"read_only={self.read_only!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Job({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

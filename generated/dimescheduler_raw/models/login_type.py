@@ -5,7 +5,7 @@ from typing import Any
 
 
 class LoginType(IntEnum):
-    NONE = 0
+    NONE_VALUE = 0
     FORMS = 1
     MICROSOFT_ENTRA_ID = 2
 

@@ -32,6 +32,19 @@ class Message:
     user: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.text, Unset):
+            shown.append(f"text={self.text!r}")
+        if not isinstance(self.severity, Unset):
+            shown.append(f"severity={self.severity!r}")
+        if not isinstance(self.user, Unset):
+            shown.append(f"user={self.user!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Message({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -42,6 +42,27 @@ class MutationContent:
     description: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.success, Unset):
+            shown.append(f"success={self.success!r}")
+        if not isinstance(self.message, Unset):
+            shown.append(f"message={self.message!r}")
+        if not isinstance(self.status, Unset):
+            shown.append(f"status={self.status!r}")
+        if not isinstance(self.phrase, Unset):
+            shown.append(f"phrase={self.phrase!r}")
+        if not isinstance(self.appointments, Unset):
+            shown.append(f"appointments={self.appointments!r}")
+        if not isinstance(self.error, Unset):
+            shown.append(f"error={self.error!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"MutationContent({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -30,6 +30,19 @@ class MutationResponse:
     status_code: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.content, Unset):
+            shown.append(f"content={self.content!r}")
+        if not isinstance(self.content_type, Unset):
+            shown.append(f"content_type={self.content_type!r}")
+        if not isinstance(self.status_code, Unset):
+            shown.append(f"status_code={self.status_code!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"MutationResponse({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -41,6 +41,25 @@ class RecommendationRequest:
     options: RecommendationRequestOptions | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if not isinstance(self.duration, Unset):
+            shown.append(f"duration={self.duration!r}")
+        if not isinstance(self.requirements, Unset):
+            shown.append(f"requirements={self.requirements!r}")
+        if not isinstance(self.location, Unset):
+            shown.append(f"location={self.location!r}")
+        if not isinstance(self.options, Unset):
+            shown.append(f"options={self.options!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"RecommendationRequest({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

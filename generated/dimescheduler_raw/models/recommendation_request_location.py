@@ -27,6 +27,17 @@ class RecommendationRequestLocation:
     country: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.address, Unset):
+            shown.append(f"address={self.address!r}")
+        if not isinstance(self.country, Unset):
+            shown.append(f"country={self.country!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"RecommendationRequestLocation({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -31,6 +31,21 @@ class RecommendationRequestOptions:
     time_zone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.location_mode, Unset):
+            shown.append(f"location_mode={self.location_mode!r}")
+        if not isinstance(self.max_distance_km, Unset):
+            shown.append(f"max_distance_km={self.max_distance_km!r}")
+        if not isinstance(self.granularity, Unset):
+            shown.append(f"granularity={self.granularity!r}")
+        if not isinstance(self.time_zone, Unset):
+            shown.append(f"time_zone={self.time_zone!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"RecommendationRequestOptions({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

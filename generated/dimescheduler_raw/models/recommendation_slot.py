@@ -34,6 +34,23 @@ class RecommendationSlot:
     distance: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.start, Unset):
+            shown.append(f"start={self.start!r}")
+        if not isinstance(self.end, Unset):
+            shown.append(f"end={self.end!r}")
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.resource_name, Unset):
+            shown.append(f"resource_name={self.resource_name!r}")
+        if not isinstance(self.distance, Unset):
+            shown.append(f"distance={self.distance!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"RecommendationSlot({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -45,6 +45,33 @@ class RecurringAppointmentRequest:
     body: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if not isinstance(self.resource, Unset):
+            shown.append(f"resource={self.resource!r}")
+        if not isinstance(self.recurrence_rule, Unset):
+            shown.append(f"recurrence_rule={self.recurrence_rule!r}")
+        if not isinstance(self.task_no, Unset):
+            shown.append(f"task_no={self.task_no!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.category_name, Unset):
+            shown.append(f"category_name={self.category_name!r}")
+        if not isinstance(self.time_marker_name, Unset):
+            shown.append(f"time_marker_name={self.time_marker_name!r}")
+        if not isinstance(self.subject, Unset):
+            shown.append(f"subject={self.subject!r}")
+        if not isinstance(self.body, Unset):
+            shown.append(f"body={self.body!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"RecurringAppointmentRequest({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

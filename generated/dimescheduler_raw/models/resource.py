@@ -197,6 +197,179 @@ class Resource:
     free_bit_5: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.resource_type, Unset):
+            shown.append(f"resource_type={self.resource_type!r}")
+        if not isinstance(self.resource_type_id, Unset):
+            shown.append(f"resource_type_id={self.resource_type_id!r}")
+        if not isinstance(self.resource_name, Unset):
+            shown.append(f"resource_name={self.resource_name!r}")
+        if not isinstance(self.display_name, Unset):
+            shown.append(f"display_name={self.display_name!r}")
+        if not isinstance(self.department, Unset):
+            shown.append(f"department={self.department!r}")
+        if not isinstance(self.email, Unset):
+            shown.append(f"email={self.email!r}")
+        if not isinstance(self.phone, Unset):
+            shown.append(f"phone={self.phone!r}")
+        if not isinstance(self.mobile_phone, Unset):
+            shown.append(f"mobile_phone={self.mobile_phone!r}")
+        if not isinstance(self.replacement_resource, Unset):
+            shown.append(f"replacement_resource={self.replacement_resource!r}")
+        if not isinstance(self.field_service_email, Unset):
+            shown.append(f"field_service_email={self.field_service_email!r}")
+        if not isinstance(self.personal_email, Unset):
+            shown.append(f"personal_email={self.personal_email!r}")
+        if not isinstance(self.gps_tracking_resource_no, Unset):
+            shown.append(f"gps_tracking_resource_no={self.gps_tracking_resource_no!r}")
+        if not isinstance(self.home_address, Unset):
+            shown.append(f"home_address={self.home_address!r}")
+        if not isinstance(self.home_address_geo_long, Unset):
+            shown.append(f"home_address_geo_long={self.home_address_geo_long!r}")
+        if not isinstance(self.home_address_geo_lat, Unset):
+            shown.append(f"home_address_geo_lat={self.home_address_geo_lat!r}")
+        if not isinstance(self.home_phone, Unset):
+            shown.append(f"home_phone={self.home_phone!r}")
+        if not isinstance(self.home_email, Unset):
+            shown.append(f"home_email={self.home_email!r}")
+        if not isinstance(self.home_street, Unset):
+            shown.append(f"home_street={self.home_street!r}")
+        if not isinstance(self.home_street_no, Unset):
+            shown.append(f"home_street_no={self.home_street_no!r}")
+        if not isinstance(self.home_postcode, Unset):
+            shown.append(f"home_postcode={self.home_postcode!r}")
+        if not isinstance(self.home_city, Unset):
+            shown.append(f"home_city={self.home_city!r}")
+        if not isinstance(self.home_county, Unset):
+            shown.append(f"home_county={self.home_county!r}")
+        if not isinstance(self.home_state, Unset):
+            shown.append(f"home_state={self.home_state!r}")
+        if not isinstance(self.home_country, Unset):
+            shown.append(f"home_country={self.home_country!r}")
+        if not isinstance(self.home_region, Unset):
+            shown.append(f"home_region={self.home_region!r}")
+        if not isinstance(self.team_code, Unset):
+            shown.append(f"team_code={self.team_code!r}")
+        if not isinstance(self.team_name, Unset):
+            shown.append(f"team_name={self.team_name!r}")
+        if not isinstance(self.team_type, Unset):
+            shown.append(f"team_type={self.team_type!r}")
+        if not isinstance(self.team_sort, Unset):
+            shown.append(f"team_sort={self.team_sort!r}")
+        if not isinstance(self.team_member_type, Unset):
+            shown.append(f"team_member_type={self.team_member_type!r}")
+        if not isinstance(self.team_member_sort, Unset):
+            shown.append(f"team_member_sort={self.team_member_sort!r}")
+        if not isinstance(self.do_not_show, Unset):
+            shown.append(f"do_not_show={self.do_not_show!r}")
+        if not isinstance(self.in_service_from, Unset):
+            shown.append(f"in_service_from={self.in_service_from!r}")
+        if not isinstance(self.in_service_till, Unset):
+            shown.append(f"in_service_till={self.in_service_till!r}")
+        if not isinstance(self.exchange_integration_enabled, Unset):
+            shown.append(f"exchange_integration_enabled={self.exchange_integration_enabled!r}")
+        if not isinstance(self.url1, Unset):
+            shown.append(f"url1={self.url1!r}")
+        if not isinstance(self.url_description_1, Unset):
+            shown.append(f"url_description_1={self.url_description_1!r}")
+        if not isinstance(self.url2, Unset):
+            shown.append(f"url2={self.url2!r}")
+        if not isinstance(self.url_description_2, Unset):
+            shown.append(f"url_description_2={self.url_description_2!r}")
+        if not isinstance(self.url3, Unset):
+            shown.append(f"url3={self.url3!r}")
+        if not isinstance(self.url_description_3, Unset):
+            shown.append(f"url_description_3={self.url_description_3!r}")
+        if not isinstance(self.bulk_planning, Unset):
+            shown.append(f"bulk_planning={self.bulk_planning!r}")
+        if not isinstance(self.bulk_capacity, Unset):
+            shown.append(f"bulk_capacity={self.bulk_capacity!r}")
+        if not isinstance(self.resource_gps_tracking_enabled, Unset):
+            shown.append(f"resource_gps_tracking_enabled={self.resource_gps_tracking_enabled!r}")
+        if not isinstance(self.pin, Unset):
+            shown.append(f"pin={self.pin!r}")
+        if not isinstance(self.free_text_1, Unset):
+            shown.append(f"free_text_1={self.free_text_1!r}")
+        if not isinstance(self.free_text_2, Unset):
+            shown.append(f"free_text_2={self.free_text_2!r}")
+        if not isinstance(self.free_text_3, Unset):
+            shown.append(f"free_text_3={self.free_text_3!r}")
+        if not isinstance(self.free_text_4, Unset):
+            shown.append(f"free_text_4={self.free_text_4!r}")
+        if not isinstance(self.free_text_5, Unset):
+            shown.append(f"free_text_5={self.free_text_5!r}")
+        if not isinstance(self.free_text_6, Unset):
+            shown.append(f"free_text_6={self.free_text_6!r}")
+        if not isinstance(self.free_text_7, Unset):
+            shown.append(f"free_text_7={self.free_text_7!r}")
+        if not isinstance(self.free_text_8, Unset):
+            shown.append(f"free_text_8={self.free_text_8!r}")
+        if not isinstance(self.free_text_9, Unset):
+            shown.append(f"free_text_9={self.free_text_9!r}")
+        if not isinstance(self.free_text_10, Unset):
+            shown.append(f"free_text_10={self.free_text_10!r}")
+        if not isinstance(self.free_text_11, Unset):
+            shown.append(f"free_text_11={self.free_text_11!r}")
+        if not isinstance(self.free_text_12, Unset):
+            shown.append(f"free_text_12={self.free_text_12!r}")
+        if not isinstance(self.free_text_13, Unset):
+            shown.append(f"free_text_13={self.free_text_13!r}")
+        if not isinstance(self.free_text_14, Unset):
+            shown.append(f"free_text_14={self.free_text_14!r}")
+        if not isinstance(self.free_text_15, Unset):
+            shown.append(f"free_text_15={self.free_text_15!r}")
+        if not isinstance(self.free_text_16, Unset):
+            shown.append(f"free_text_16={self.free_text_16!r}")
+        if not isinstance(self.free_text_17, Unset):
+            shown.append(f"free_text_17={self.free_text_17!r}")
+        if not isinstance(self.free_text_18, Unset):
+            shown.append(f"free_text_18={self.free_text_18!r}")
+        if not isinstance(self.free_text_19, Unset):
+            shown.append(f"free_text_19={self.free_text_19!r}")
+        if not isinstance(self.free_text_20, Unset):
+            shown.append(f"free_text_20={self.free_text_20!r}")
+        if not isinstance(self.free_decimal_1, Unset):
+            shown.append(f"free_decimal_1={self.free_decimal_1!r}")
+        if not isinstance(self.free_decimal_2, Unset):
+            shown.append(f"free_decimal_2={self.free_decimal_2!r}")
+        if not isinstance(self.free_decimal_3, Unset):
+            shown.append(f"free_decimal_3={self.free_decimal_3!r}")
+        if not isinstance(self.free_decimal_4, Unset):
+            shown.append(f"free_decimal_4={self.free_decimal_4!r}")
+        if not isinstance(self.free_decimal_5, Unset):
+            shown.append(f"free_decimal_5={self.free_decimal_5!r}")
+        if not isinstance(self.free_date_1, Unset):
+            shown.append(f"free_date_1={self.free_date_1!r}")
+        if not isinstance(self.free_date_2, Unset):
+            shown.append(f"free_date_2={self.free_date_2!r}")
+        if not isinstance(self.free_date_3, Unset):
+            shown.append(f"free_date_3={self.free_date_3!r}")
+        if not isinstance(self.free_date_4, Unset):
+            shown.append(f"free_date_4={self.free_date_4!r}")
+        if not isinstance(self.free_date_5, Unset):
+            shown.append(f"free_date_5={self.free_date_5!r}")
+        if not isinstance(self.free_bit_1, Unset):
+            shown.append(f"free_bit_1={self.free_bit_1!r}")
+        if not isinstance(self.free_bit_2, Unset):
+            shown.append(f"free_bit_2={self.free_bit_2!r}")
+        if not isinstance(self.free_bit_3, Unset):
+            shown.append(f"free_bit_3={self.free_bit_3!r}")
+        if not isinstance(self.free_bit_4, Unset):
+            shown.append(f"free_bit_4={self.free_bit_4!r}")
+        if not isinstance(self.free_bit_5, Unset):
+            shown.append(f"free_bit_5={self.free_bit_5!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Resource({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

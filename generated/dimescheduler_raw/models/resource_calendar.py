@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, parse_datetime_fallback
+from ..types import UNSET, Unset, parse_datetime_fallback
 
 T = TypeVar("T", bound="ResourceCalendar")
 
@@ -34,6 +34,23 @@ class ResourceCalendar:
     start_date: datetime.datetime
     end_date: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.code, Unset):
+            shown.append(f"code={self.code!r}")
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.calendar_code, Unset):
+            shown.append(f"calendar_code={self.calendar_code!r}")
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceCalendar({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

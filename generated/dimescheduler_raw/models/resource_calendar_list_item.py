@@ -35,6 +35,23 @@ class ResourceCalendarListItem:
     end_date: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.code, Unset):
+            shown.append(f"code={self.code!r}")
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.calendar_code, Unset):
+            shown.append(f"calendar_code={self.calendar_code!r}")
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceCalendarListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

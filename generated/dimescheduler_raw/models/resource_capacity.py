@@ -37,6 +37,25 @@ class ResourceCapacity:
     unit_of_measure_conversion: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.date, Unset):
+            shown.append(f"date={self.date!r}")
+        if not isinstance(self.capacity_in_seconds, Unset):
+            shown.append(f"capacity_in_seconds={self.capacity_in_seconds!r}")
+        if not isinstance(self.quantity, Unset):
+            shown.append(f"quantity={self.quantity!r}")
+        if not isinstance(self.unit_of_measure, Unset):
+            shown.append(f"unit_of_measure={self.unit_of_measure!r}")
+        if not isinstance(self.unit_of_measure_conversion, Unset):
+            shown.append(f"unit_of_measure_conversion={self.unit_of_measure_conversion!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceCapacity({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

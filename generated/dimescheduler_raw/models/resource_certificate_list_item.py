@@ -35,6 +35,23 @@ class ResourceCertificateListItem:
     valid_until: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.no, Unset):
+            shown.append(f"no={self.no!r}")
+        if not isinstance(self.score, Unset):
+            shown.append(f"score={self.score!r}")
+        if not isinstance(self.last_score_date, Unset):
+            shown.append(f"last_score_date={self.last_score_date!r}")
+        if not isinstance(self.valid_until, Unset):
+            shown.append(f"valid_until={self.valid_until!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceCertificateListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -38,6 +38,25 @@ class ResourceFilterValueListItem:
     transfer_to_temp: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.filter_group, Unset):
+            shown.append(f"filter_group={self.filter_group!r}")
+        if not isinstance(self.filter_value, Unset):
+            shown.append(f"filter_value={self.filter_value!r}")
+        if not isinstance(self.transfer_to_temp, Unset):
+            shown.append(f"transfer_to_temp={self.transfer_to_temp!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceFilterValueListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

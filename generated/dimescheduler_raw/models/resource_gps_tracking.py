@@ -41,6 +41,29 @@ class ResourceGpsTracking:
     power: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.latitude, Unset):
+            shown.append(f"latitude={self.latitude!r}")
+        if not isinstance(self.longitude, Unset):
+            shown.append(f"longitude={self.longitude!r}")
+        if not isinstance(self.gps_tracking_resource_no, Unset):
+            shown.append(f"gps_tracking_resource_no={self.gps_tracking_resource_no!r}")
+        if not isinstance(self.speed, Unset):
+            shown.append(f"speed={self.speed!r}")
+        if not isinstance(self.date, Unset):
+            shown.append(f"date={self.date!r}")
+        if not isinstance(self.row_id, Unset):
+            shown.append(f"row_id={self.row_id!r}")
+        if not isinstance(self.power, Unset):
+            shown.append(f"power={self.power!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceGpsTracking({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -37,6 +37,27 @@ class ResourceTypeListItem:
     enable_resource_selection: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.id, Unset):
+            shown.append(f"id={self.id!r}")
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.display_name, Unset):
+            shown.append(f"display_name={self.display_name!r}")
+        if not isinstance(self.allow_multiple_selection, Unset):
+            shown.append(f"allow_multiple_selection={self.allow_multiple_selection!r}")
+        if not isinstance(self.selection_with_certificate, Unset):
+            shown.append(f"selection_with_certificate={self.selection_with_certificate!r}")
+        if not isinstance(self.hide_clear_function, Unset):
+            shown.append(f"hide_clear_function={self.hide_clear_function!r}")
+        if not isinstance(self.enable_resource_selection, Unset):
+            shown.append(f"enable_resource_selection={self.enable_resource_selection!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceTypeListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -30,6 +30,19 @@ class ResourceUriListItem:
     description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.resource_no, Unset):
+            shown.append(f"resource_no={self.resource_no!r}")
+        if not isinstance(self.uri, Unset):
+            shown.append(f"uri={self.uri!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"ResourceUriListItem({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

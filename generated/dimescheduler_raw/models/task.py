@@ -66,14 +66,14 @@ class Task:
         requested_start_date (datetime.datetime | None | Unset): Requested start; overrides the start when the task is
             dropped on the board.
         requested_end_date (datetime.datetime | None | Unset): Requested end; overrides the end when dropped.
-        requested_start_time (None | str | Unset): Requested start time of day.
-        requested_end_time (None | str | Unset): Requested end time of day.
+        requested_start_time (None | str | Unset): Requested start time of day. Example: 01:30:00.
+        requested_end_time (None | str | Unset): Requested end time of day. Example: 01:30:00.
         confirmed_start_date (datetime.datetime | None | Unset): Confirmed start.
         confirmed_end_date (datetime.datetime | None | Unset): Confirmed end.
         actual_start_date (datetime.datetime | None | Unset): Actual start.
         actual_end_date (datetime.datetime | None | Unset): Actual end.
         location_description (str | Unset): Free-text location.
-        duration (None | str | Unset): Estimated duration as a time span.
+        duration (None | str | Unset): Estimated duration as a time span. Example: 01:30:00.
         duration_in_seconds (int | Unset): Estimated duration in seconds; sets the initial appointment length when
             dropped.
         subject (str | Unset): Default subject for appointments created from this task.
@@ -81,7 +81,7 @@ class Task:
         infinite_task (bool | Unset): Keeps the task in the open-tasks list even after planning. Default: False.
         task_open_as_of (datetime.datetime | None | Unset): Task is open (plannable) from this moment.
         task_open_till (datetime.datetime | None | Unset): Task is open until this moment.
-        required_total_duration (None | str | Unset): Total budgeted duration as a time span.
+        required_total_duration (None | str | Unset): Total budgeted duration as a time span. Example: 01:30:00.
         required_no_resources (int | Unset): Number of resources required.
         appointment_earliest_allowed (datetime.datetime | None | Unset): Earliest allowed appointment start.
         appointment_latest_allowed (datetime.datetime | None | Unset): Latest allowed appointment end.
@@ -306,6 +306,281 @@ class Task:
     sent_from_back_office: bool | Unset = True
     create_job: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.task_no, Unset):
+            shown.append(f"task_no={self.task_no!r}")
+        if not isinstance(self.short_description, Unset):
+            shown.append(f"short_description={self.short_description!r}")
+        if not isinstance(self.task_type, Unset):
+            shown.append(f"task_type={self.task_type!r}")
+        if not isinstance(self.description, Unset):
+            shown.append(f"description={self.description!r}")
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.category, Unset):
+            shown.append(f"category={self.category!r}")
+        if not isinstance(self.time_marker, Unset):
+            shown.append(f"time_marker={self.time_marker!r}")
+        if not isinstance(self.pin, Unset):
+            shown.append(f"pin={self.pin!r}")
+        if not isinstance(self.service_no, Unset):
+            shown.append(f"service_no={self.service_no!r}")
+        if not isinstance(self.service_group, Unset):
+            shown.append(f"service_group={self.service_group!r}")
+        if not isinstance(self.service_class, Unset):
+            shown.append(f"service_class={self.service_class!r}")
+        if not isinstance(self.service_serial_no, Unset):
+            shown.append(f"service_serial_no={self.service_serial_no!r}")
+        if not isinstance(self.service_name, Unset):
+            shown.append(f"service_name={self.service_name!r}")
+        if not isinstance(self.iris_fault, Unset):
+            shown.append(f"iris_fault={self.iris_fault!r}")
+        if not isinstance(self.iris_symptom, Unset):
+            shown.append(f"iris_symptom={self.iris_symptom!r}")
+        if not isinstance(self.iris_area, Unset):
+            shown.append(f"iris_area={self.iris_area!r}")
+        if not isinstance(self.iris_reason, Unset):
+            shown.append(f"iris_reason={self.iris_reason!r}")
+        if not isinstance(self.iris_resolution, Unset):
+            shown.append(f"iris_resolution={self.iris_resolution!r}")
+        if not isinstance(self.skill1, Unset):
+            shown.append(f"skill1={self.skill1!r}")
+        if not isinstance(self.skill2, Unset):
+            shown.append(f"skill2={self.skill2!r}")
+        if not isinstance(self.skill3, Unset):
+            shown.append(f"skill3={self.skill3!r}")
+        if not isinstance(self.contract_no, Unset):
+            shown.append(f"contract_no={self.contract_no!r}")
+        if not isinstance(self.contract_type, Unset):
+            shown.append(f"contract_type={self.contract_type!r}")
+        if not isinstance(self.contract_description, Unset):
+            shown.append(f"contract_description={self.contract_description!r}")
+        if not isinstance(self.contract_start_date, Unset):
+            shown.append(f"contract_start_date={self.contract_start_date!r}")
+        if not isinstance(self.contract_end_date, Unset):
+            shown.append(f"contract_end_date={self.contract_end_date!r}")
+        if not isinstance(self.parts_warranty_start_date, Unset):
+            shown.append(f"parts_warranty_start_date={self.parts_warranty_start_date!r}")
+        if not isinstance(self.parts_warranty_end_date, Unset):
+            shown.append(f"parts_warranty_end_date={self.parts_warranty_end_date!r}")
+        if not isinstance(self.labor_warranty_start_date, Unset):
+            shown.append(f"labor_warranty_start_date={self.labor_warranty_start_date!r}")
+        if not isinstance(self.labor_warranty_end_date, Unset):
+            shown.append(f"labor_warranty_end_date={self.labor_warranty_end_date!r}")
+        if not isinstance(self.importance, Unset):
+            shown.append(f"importance={self.importance!r}")
+        if not isinstance(self.status, Unset):
+            shown.append(f"status={self.status!r}")
+        if not isinstance(self.expected_response_date_time, Unset):
+            shown.append(f"expected_response_date_time={self.expected_response_date_time!r}")
+        if not isinstance(self.actual_response_date_time, Unset):
+            shown.append(f"actual_response_date_time={self.actual_response_date_time!r}")
+        if not isinstance(self.requested_start_date, Unset):
+            shown.append(f"requested_start_date={self.requested_start_date!r}")
+        if not isinstance(self.requested_end_date, Unset):
+            shown.append(f"requested_end_date={self.requested_end_date!r}")
+        if not isinstance(self.requested_start_time, Unset):
+            shown.append(f"requested_start_time={self.requested_start_time!r}")
+        if not isinstance(self.requested_end_time, Unset):
+            shown.append(f"requested_end_time={self.requested_end_time!r}")
+        if not isinstance(self.confirmed_start_date, Unset):
+            shown.append(f"confirmed_start_date={self.confirmed_start_date!r}")
+        if not isinstance(self.confirmed_end_date, Unset):
+            shown.append(f"confirmed_end_date={self.confirmed_end_date!r}")
+        if not isinstance(self.actual_start_date, Unset):
+            shown.append(f"actual_start_date={self.actual_start_date!r}")
+        if not isinstance(self.actual_end_date, Unset):
+            shown.append(f"actual_end_date={self.actual_end_date!r}")
+        if not isinstance(self.location_description, Unset):
+            shown.append(f"location_description={self.location_description!r}")
+        if not isinstance(self.duration, Unset):
+            shown.append(f"duration={self.duration!r}")
+        if not isinstance(self.duration_in_seconds, Unset):
+            shown.append(f"duration_in_seconds={self.duration_in_seconds!r}")
+        if not isinstance(self.subject, Unset):
+            shown.append(f"subject={self.subject!r}")
+        if not isinstance(self.body, Unset):
+            shown.append(f"body={self.body!r}")
+        if not isinstance(self.infinite_task, Unset):
+            shown.append(f"infinite_task={self.infinite_task!r}")
+        if not isinstance(self.task_open_as_of, Unset):
+            shown.append(f"task_open_as_of={self.task_open_as_of!r}")
+        if not isinstance(self.task_open_till, Unset):
+            shown.append(f"task_open_till={self.task_open_till!r}")
+        if not isinstance(self.required_total_duration, Unset):
+            shown.append(f"required_total_duration={self.required_total_duration!r}")
+        if not isinstance(self.required_no_resources, Unset):
+            shown.append(f"required_no_resources={self.required_no_resources!r}")
+        if not isinstance(self.appointment_earliest_allowed, Unset):
+            shown.append(f"appointment_earliest_allowed={self.appointment_earliest_allowed!r}")
+        if not isinstance(self.appointment_latest_allowed, Unset):
+            shown.append(f"appointment_latest_allowed={self.appointment_latest_allowed!r}")
+        if not isinstance(self.free_text_1, Unset):
+            shown.append(f"free_text_1={self.free_text_1!r}")
+        if not isinstance(self.free_text_2, Unset):
+            shown.append(f"free_text_2={self.free_text_2!r}")
+        if not isinstance(self.free_text_3, Unset):
+            shown.append(f"free_text_3={self.free_text_3!r}")
+        if not isinstance(self.free_text_4, Unset):
+            shown.append(f"free_text_4={self.free_text_4!r}")
+        if not isinstance(self.free_text_5, Unset):
+            shown.append(f"free_text_5={self.free_text_5!r}")
+        if not isinstance(self.free_text_6, Unset):
+            shown.append(f"free_text_6={self.free_text_6!r}")
+        if not isinstance(self.free_text_7, Unset):
+            shown.append(f"free_text_7={self.free_text_7!r}")
+        if not isinstance(self.free_text_8, Unset):
+            shown.append(f"free_text_8={self.free_text_8!r}")
+        if not isinstance(self.free_text_9, Unset):
+            shown.append(f"free_text_9={self.free_text_9!r}")
+        if not isinstance(self.free_text_10, Unset):
+            shown.append(f"free_text_10={self.free_text_10!r}")
+        if not isinstance(self.free_text_11, Unset):
+            shown.append(f"free_text_11={self.free_text_11!r}")
+        if not isinstance(self.free_text_12, Unset):
+            shown.append(f"free_text_12={self.free_text_12!r}")
+        if not isinstance(self.free_text_13, Unset):
+            shown.append(f"free_text_13={self.free_text_13!r}")
+        if not isinstance(self.free_text_14, Unset):
+            shown.append(f"free_text_14={self.free_text_14!r}")
+        if not isinstance(self.free_text_15, Unset):
+            shown.append(f"free_text_15={self.free_text_15!r}")
+        if not isinstance(self.free_text_16, Unset):
+            shown.append(f"free_text_16={self.free_text_16!r}")
+        if not isinstance(self.free_text_17, Unset):
+            shown.append(f"free_text_17={self.free_text_17!r}")
+        if not isinstance(self.free_text_18, Unset):
+            shown.append(f"free_text_18={self.free_text_18!r}")
+        if not isinstance(self.free_text_19, Unset):
+            shown.append(f"free_text_19={self.free_text_19!r}")
+        if not isinstance(self.free_text_20, Unset):
+            shown.append(f"free_text_20={self.free_text_20!r}")
+        if not isinstance(self.free_decimal_1, Unset):
+            shown.append(f"free_decimal_1={self.free_decimal_1!r}")
+        if not isinstance(self.free_decimal_2, Unset):
+            shown.append(f"free_decimal_2={self.free_decimal_2!r}")
+        if not isinstance(self.free_decimal_3, Unset):
+            shown.append(f"free_decimal_3={self.free_decimal_3!r}")
+        if not isinstance(self.free_decimal_4, Unset):
+            shown.append(f"free_decimal_4={self.free_decimal_4!r}")
+        if not isinstance(self.free_decimal_5, Unset):
+            shown.append(f"free_decimal_5={self.free_decimal_5!r}")
+        if not isinstance(self.free_date_1, Unset):
+            shown.append(f"free_date_1={self.free_date_1!r}")
+        if not isinstance(self.free_date_2, Unset):
+            shown.append(f"free_date_2={self.free_date_2!r}")
+        if not isinstance(self.free_date_3, Unset):
+            shown.append(f"free_date_3={self.free_date_3!r}")
+        if not isinstance(self.free_date_4, Unset):
+            shown.append(f"free_date_4={self.free_date_4!r}")
+        if not isinstance(self.free_date_5, Unset):
+            shown.append(f"free_date_5={self.free_date_5!r}")
+        if not isinstance(self.free_bit_1, Unset):
+            shown.append(f"free_bit_1={self.free_bit_1!r}")
+        if not isinstance(self.free_bit_2, Unset):
+            shown.append(f"free_bit_2={self.free_bit_2!r}")
+        if not isinstance(self.free_bit_3, Unset):
+            shown.append(f"free_bit_3={self.free_bit_3!r}")
+        if not isinstance(self.free_bit_4, Unset):
+            shown.append(f"free_bit_4={self.free_bit_4!r}")
+        if not isinstance(self.free_bit_5, Unset):
+            shown.append(f"free_bit_5={self.free_bit_5!r}")
+        if not isinstance(self.url1, Unset):
+            shown.append(f"url1={self.url1!r}")
+        if not isinstance(self.url_description_1, Unset):
+            shown.append(f"url_description_1={self.url_description_1!r}")
+        if not isinstance(self.url2, Unset):
+            shown.append(f"url2={self.url2!r}")
+        if not isinstance(self.url_description_2, Unset):
+            shown.append(f"url_description_2={self.url_description_2!r}")
+        if not isinstance(self.url3, Unset):
+            shown.append(f"url3={self.url3!r}")
+        if not isinstance(self.url_description_3, Unset):
+            shown.append(f"url_description_3={self.url_description_3!r}")
+        if not isinstance(self.certificate_no, Unset):
+            shown.append(f"certificate_no={self.certificate_no!r}")
+        if not isinstance(self.required_total_duration_in_seconds, Unset):
+            shown.append(f"required_total_duration_in_seconds={self.required_total_duration_in_seconds!r}")
+        if not isinstance(self.do_not_count_appointment_resource, Unset):
+            shown.append(f"do_not_count_appointment_resource={self.do_not_count_appointment_resource!r}")
+        if not isinstance(self.is_complete, Unset):
+            shown.append(f"is_complete={self.is_complete!r}")
+        if not isinstance(self.planning_uom, Unset):
+            shown.append(f"planning_uom={self.planning_uom!r}")
+        if not isinstance(self.planning_uom_conversion, Unset):
+            shown.append(f"planning_uom_conversion={self.planning_uom_conversion!r}")
+        if not isinstance(self.planning_qty, Unset):
+            shown.append(f"planning_qty={self.planning_qty!r}")
+        if not isinstance(self.use_fix_planning_qty, Unset):
+            shown.append(f"use_fix_planning_qty={self.use_fix_planning_qty!r}")
+        if not isinstance(self.round_to_uom, Unset):
+            shown.append(f"round_to_uom={self.round_to_uom!r}")
+        if not isinstance(self.appointment_template, Unset):
+            shown.append(f"appointment_template={self.appointment_template!r}")
+        if not isinstance(self.bulk_planning_qty, Unset):
+            shown.append(f"bulk_planning_qty={self.bulk_planning_qty!r}")
+        if not isinstance(self.start_date, Unset):
+            shown.append(f"start_date={self.start_date!r}")
+        if not isinstance(self.end_date, Unset):
+            shown.append(f"end_date={self.end_date!r}")
+        if not isinstance(self.percent_done, Unset):
+            shown.append(f"percent_done={self.percent_done!r}")
+        if not isinstance(self.scheduling_mode, Unset):
+            shown.append(f"scheduling_mode={self.scheduling_mode!r}")
+        if not isinstance(self.base_line_start_date, Unset):
+            shown.append(f"base_line_start_date={self.base_line_start_date!r}")
+        if not isinstance(self.base_line_end_date, Unset):
+            shown.append(f"base_line_end_date={self.base_line_end_date!r}")
+        if not isinstance(self.base_line_percent_done, Unset):
+            shown.append(f"base_line_percent_done={self.base_line_percent_done!r}")
+        if not isinstance(self.dead_line, Unset):
+            shown.append(f"dead_line={self.dead_line!r}")
+        if not isinstance(self.index, Unset):
+            shown.append(f"index={self.index!r}")
+        if not isinstance(self.constraint_type, Unset):
+            shown.append(f"constraint_type={self.constraint_type!r}")
+        if not isinstance(self.constraint_date, Unset):
+            shown.append(f"constraint_date={self.constraint_date!r}")
+        if not isinstance(self.parent_task_no, Unset):
+            shown.append(f"parent_task_no={self.parent_task_no!r}")
+        if not isinstance(self.calendar_code, Unset):
+            shown.append(f"calendar_code={self.calendar_code!r}")
+        if not isinstance(self.predecessor_task_no, Unset):
+            shown.append(f"predecessor_task_no={self.predecessor_task_no!r}")
+        if not isinstance(self.predecessor_lag, Unset):
+            shown.append(f"predecessor_lag={self.predecessor_lag!r}")
+        if not isinstance(self.manually_scheduled, Unset):
+            shown.append(f"manually_scheduled={self.manually_scheduled!r}")
+        if not isinstance(self.note, Unset):
+            shown.append(f"note={self.note!r}")
+        if not isinstance(self.over_rule_gantt_planning, Unset):
+            shown.append(f"over_rule_gantt_planning={self.over_rule_gantt_planning!r}")
+        if not isinstance(self.ignore_calendars, Unset):
+            shown.append(f"ignore_calendars={self.ignore_calendars!r}")
+        if not isinstance(self.container_name, Unset):
+            shown.append(f"container_name={self.container_name!r}")
+        if not isinstance(self.container_index, Unset):
+            shown.append(f"container_index={self.container_index!r}")
+        if not isinstance(self.check_appointments, Unset):
+            shown.append(f"check_appointments={self.check_appointments!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if not isinstance(self.create_job, Unset):
+            shown.append(f"create_job={self.create_job!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Task({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

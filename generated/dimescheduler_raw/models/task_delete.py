@@ -39,6 +39,27 @@ class TaskDelete:
     create_job: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.task_no, Unset):
+            shown.append(f"task_no={self.task_no!r}")
+        if not isinstance(self.check_appointments, Unset):
+            shown.append(f"check_appointments={self.check_appointments!r}")
+        if not isinstance(self.sent_from_back_office, Unset):
+            shown.append(f"sent_from_back_office={self.sent_from_back_office!r}")
+        if not isinstance(self.create_job, Unset):
+            shown.append(f"create_job={self.create_job!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"TaskDelete({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -35,6 +35,25 @@ class TaskDependency:
     predecessor_lag: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.source_app, Unset):
+            shown.append(f"source_app={self.source_app!r}")
+        if not isinstance(self.source_type, Unset):
+            shown.append(f"source_type={self.source_type!r}")
+        if not isinstance(self.job_no, Unset):
+            shown.append(f"job_no={self.job_no!r}")
+        if not isinstance(self.task_no, Unset):
+            shown.append(f"task_no={self.task_no!r}")
+        if not isinstance(self.predecessor_task_no, Unset):
+            shown.append(f"predecessor_task_no={self.predecessor_task_no!r}")
+        if not isinstance(self.predecessor_lag, Unset):
+            shown.append(f"predecessor_lag={self.predecessor_lag!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"TaskDependency({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -22,6 +22,8 @@ class User:
     Attributes:
         name (str): Display name of the user.
         type_ (LoginType): LoginType (sent as an integer): 0 = None, 1 = Forms, 2 = Microsoft Entra ID.
+
+            Member names made safe for code generators: `None` -> `NoneValue`.
         email (str): E-mail address; login name for forms users.
         password (str | Unset): Initial password (forms users).
         language (str | Unset): UI language code; prompted at first login when empty.
@@ -35,6 +37,25 @@ class User:
     language: str | Unset = UNSET
     time_zone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.email, Unset):
+            shown.append(f"email={self.email!r}")
+        if not isinstance(self.password, Unset):
+            shown.append(f"password={self.password!r}")
+        if not isinstance(self.language, Unset):
+            shown.append(f"language={self.language!r}")
+        if not isinstance(self.time_zone, Unset):
+            shown.append(f"time_zone={self.time_zone!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"User({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

@@ -28,9 +28,9 @@ def _get_kwargs(
         _kwargs["json"] = body.to_dict()
     else:
         _kwargs["json"] = []
-        for body_type_1_item_data in body:
-            body_type_1_item = body_type_1_item_data.to_dict()
-            _kwargs["json"].append(body_type_1_item)
+        for componentsschemas_container_list_item_data in body:
+            componentsschemas_container_list_item = componentsschemas_container_list_item_data.to_dict()
+            _kwargs["json"].append(componentsschemas_container_list_item)
 
     headers["Content-Type"] = "application/json"
 

@@ -37,6 +37,17 @@ class Catalog:
     kind: Literal["catalog"] | Unset = UNSET
     additional_properties: dict[str, Part] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.title, Unset):
+            shown.append(f"title={self.title!r}")
+        if not isinstance(self.kind, Unset):
+            shown.append(f"kind={self.kind!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Catalog({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():

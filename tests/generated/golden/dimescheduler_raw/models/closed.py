@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Closed")
 
@@ -20,6 +20,13 @@ class Closed:
     """
 
     code: str
+
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.code, Unset):
+            shown.append(f"code={self.code!r}")
+        return f"Closed({', '.join(shown)})"
 
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}

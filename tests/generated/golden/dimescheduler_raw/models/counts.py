@@ -27,6 +27,17 @@ class Counts:
     since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.total, Unset):
+            shown.append(f"total={self.total!r}")
+        if not isinstance(self.since, Unset):
+            shown.append(f"since={self.since!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Counts({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

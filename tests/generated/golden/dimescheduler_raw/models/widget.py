@@ -68,6 +68,49 @@ class Widget:
     meta: WidgetMeta | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
+    def __repr__(self) -> str:
+        """The fields that are set, in declaration order; unset ones are left out."""
+        shown = []
+        if not isinstance(self.name, Unset):
+            shown.append(f"name={self.name!r}")
+        if not isinstance(self.created_at, Unset):
+            shown.append(f"created_at={self.created_at!r}")
+        if not isinstance(self.level, Unset):
+            shown.append(f"level={self.level!r}")
+        if not isinstance(self.note, Unset):
+            shown.append(f"note={self.note!r}")
+        if not isinstance(self.count, Unset):
+            shown.append(f"count={self.count!r}")
+        if not isinstance(self.ratio, Unset):
+            shown.append(f"ratio={self.ratio!r}")
+        if not isinstance(self.active, Unset):
+            shown.append(f"active={self.active!r}")
+        if not isinstance(self.updated_at, Unset):
+            shown.append(f"updated_at={self.updated_at!r}")
+        if not isinstance(self.due_on, Unset):
+            shown.append(f"due_on={self.due_on!r}")
+        if not isinstance(self.guid, Unset):
+            shown.append(f"guid={self.guid!r}")
+        if not isinstance(self.colour, Unset):
+            shown.append(f"colour={self.colour!r}")
+        if not isinstance(self.level2, Unset):
+            shown.append(f"level2={self.level2!r}")
+        if not isinstance(self.parent, Unset):
+            shown.append(f"parent={self.parent!r}")
+        if not isinstance(self.parts, Unset):
+            shown.append(f"parts={self.parts!r}")
+        if not isinstance(self.tags, Unset):
+            shown.append(f"tags={self.tags!r}")
+        if not isinstance(self.stamp, Unset):
+            shown.append(f"stamp={self.stamp!r}")
+        if not isinstance(self.type_, Unset):
+            shown.append(f"type_={self.type_!r}")
+        if not isinstance(self.meta, Unset):
+            shown.append(f"meta={self.meta!r}")
+        if self.additional_properties:
+            shown.append(f"additional_properties={self.additional_properties!r}")
+        return f"Widget({', '.join(shown)})"
+
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
