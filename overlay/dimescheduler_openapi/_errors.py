@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id", "traceparent")
+# ASP.NET Core puts the request's trace id into its error bodies (ProblemDetails) as `traceId`.
+REQUEST_ID_FIELDS = ("traceId", "requestId", "correlationId")
 SNIPPET = 120  # characters of an unexpected body quoted in a message
 
 
@@ -103,7 +105,7 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
         self.body = body
         self.headers = safe.headers
-        self.request_id = next((safe.headers[h] for h in REQUEST_ID_HEADERS if h in safe.headers), None)
+        self.request_id = request_id(safe.headers, body)
 
 
 class RedirectError(APIStatusError):
@@ -193,6 +195,21 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
 }
+
+
+def request_id(headers: httpx.Headers, *bodies: Any) -> str | None:
+    """The id the server gave the request: a request-id header, else a `traceId` (or `requestId`,
+    `correlationId`) string in a JSON object body."""
+    for name in REQUEST_ID_HEADERS:
+        if name in headers:
+            return headers[name]
+    for body in bodies:
+        if isinstance(body, dict):
+            for key in REQUEST_ID_FIELDS:
+                value = body.get(key)
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+    return None
 
 
 def response_body(response: httpx.Response) -> Any:

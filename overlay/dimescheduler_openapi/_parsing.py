@@ -4,10 +4,15 @@ Every parser checks the answer against what the operation documents and raises `
 (with the status and the body) otherwise: a body that is not JSON (an HTML page, plain text, truncated
 JSON), an empty body where one is documented, JSON of another shape (an object where a list is documented,
 a list where an object is, an object none of whose keys the model knows), or a body the model cannot read.
+
+JSON is parsed with orjson when it is installed (imported on the first answer, never at import time), else
+with the standard library; a body orjson refuses (NaN, a byte order mark, UTF-16) goes to httpx's
+`response.json()` as before, so what raises and its message do not depend on orjson.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +20,8 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
-from ._errors import MutationFailedError, describe_json, json_text, unexpected_response
+from ._errors import MutationFailedError, describe_json, json_text, request_id, unexpected_response
+from ._logging import SECRET_HEADERS
 
 M = TypeVar("M", covariant=True)
 
@@ -36,7 +42,10 @@ class AppointmentIds:
 
 @dataclass(frozen=True, slots=True)
 class MutationResult:
-    """A write's outcome with the envelope unwrapped: `content` was a JSON string, decoded here."""
+    """A write's outcome with the envelope unwrapped: `content` was a JSON string, decoded here.
+
+    `request_id` is the id the server gave the request (a request-id header, else a `traceId` in the body),
+    `headers` a copy of the answer's headers without cookies or credentials; neither takes part in `==`."""
 
     status_code: int
     success: bool
@@ -44,12 +53,38 @@ class MutationResult:
     phrase: str | None = None
     appointments: list[AppointmentIds] = field(default_factory=list)
     content: Any = None
+    request_id: str | None = field(default=None, compare=False)
+    headers: httpx.Headers = field(default_factory=httpx.Headers, compare=False, repr=False)
+
+
+_UNRESOLVED: Any = object()
+# orjson.loads once looked up; None when orjson is not installed. Tests and the benchmarks set it to None
+# to measure the standard-library path.
+fast_loads: Any = _UNRESOLVED
+
+
+def _fast_loads() -> Callable[[bytes], Any] | None:
+    global fast_loads
+    if fast_loads is _UNRESOLVED:
+        try:
+            fast_loads = importlib.import_module("orjson").loads
+        except ImportError:
+            fast_loads = None
+    loads: Callable[[bytes], Any] | None = fast_loads
+    return loads
 
 
 def json_body(response: httpx.Response, expected: str) -> Any:
     """The answer's JSON; UnexpectedResponseError when the body is empty or not JSON."""
-    if not response.content:
+    content = response.content
+    if not content:
         raise unexpected_response(response, expected)
+    loads = _fast_loads()
+    if loads is not None:
+        try:
+            return loads(content)  # orjson reads the bytes; json.loads decodes them to a str first
+        except ValueError:  # orjson.JSONDecodeError; the standard library may still read it, or say why not
+            pass
     try:
         return response.json()
     except ValueError:  # also UnicodeDecodeError
@@ -152,7 +187,14 @@ def parse_mutation(response: httpx.Response) -> MutationResult:
         phrase=_text(inner.get("Phrase")),
         appointments=appointments,
         content=content,
+        request_id=request_id(response.headers, envelope, inner),
+        headers=safe_headers(response.headers),
     )
+
+
+def safe_headers(headers: httpx.Headers) -> httpx.Headers:
+    """A copy of `headers` without Set-Cookie, Cookie or any credential header."""
+    return httpx.Headers([(k, v) for k, v in headers.multi_items() if k.lower() not in SECRET_HEADERS])
 
 
 def decode_content(content: Any) -> Any:

@@ -85,10 +85,11 @@ def source_env() -> dict[str, str]:
 
 
 @contextmanager
-def server_process(delay_ms: float = 0.0) -> Iterator[str]:
+def server_process(delay_ms: float = 0.0, task_body: Path | None = None) -> Iterator[str]:
     """Start scripts/bench/server.py in its own process; yield its base URL; stop it on exit."""
+    extra = [] if task_body is None else ["--task-body", str(task_body)]
     proc = subprocess.Popen(
-        [sys.executable, str(BENCH_DIR / "server.py"), "--delay-ms", str(delay_ms)],
+        [sys.executable, str(BENCH_DIR / "server.py"), "--delay-ms", str(delay_ms), *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

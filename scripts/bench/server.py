@@ -2,7 +2,8 @@
 
     python scripts/bench/server.py --delay-ms 20      # prints "port N" once it listens; stops on stdin EOF
 
-Routes: GET /category answers a small JSON list; POST /import reads the body and answers a success envelope
+Routes: GET /category answers a small JSON list; GET /task the bytes of --task-body (an empty list without
+it); POST /import reads the body and answers a success envelope
 after --delay-ms (asyncio timers, so concurrent requests overlap like on a real server); anything else 404.
 Every response carries Content-Length and the connection stays open until the client closes it.
 """
@@ -14,6 +15,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 CATEGORIES = json.dumps(
     [
@@ -47,8 +49,9 @@ NOT_FOUND = response(b"404 Not Found", b'{"error":"not found"}')
 class Connection(asyncio.Protocol):
     """Parses requests from one connection (no pipelining needed: clients wait for each answer)."""
 
-    def __init__(self, delay: float, counter: list[int]) -> None:
+    def __init__(self, delay: float, counter: list[int], tasks: bytes) -> None:
         self.delay = delay
+        self.tasks = tasks
         self.counter = counter
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
@@ -83,6 +86,8 @@ class Connection(asyncio.Protocol):
     def answer(self, method: str, path: str) -> None:
         if method == "GET" and path == "/category":
             self.write(OK_CATEGORIES)
+        elif method == "GET" and path == "/task":
+            self.write(self.tasks)
         elif method == "POST" and path == "/import":
             if self.delay > 0:
                 asyncio.get_running_loop().call_later(self.delay, self.write, OK_IMPORT)
@@ -100,10 +105,11 @@ class Connection(asyncio.Protocol):
             self.transport.close()
 
 
-async def serve(delay: float, announce: Callable[[int], None]) -> None:
+async def serve(delay: float, announce: Callable[[int], None], tasks: bytes = b"[]") -> None:
     loop = asyncio.get_running_loop()
     counter = [0]
-    server = await loop.create_server(lambda: Connection(delay, counter), "127.0.0.1", 0, backlog=256)
+    answer = response(b"200 OK", tasks)
+    server = await loop.create_server(lambda: Connection(delay, counter, answer), "127.0.0.1", 0, backlog=256)
     port = server.sockets[0].getsockname()[1]
     announce(port)
     # Stop when the parent closes our stdin (or dies): no orphaned server.
@@ -115,12 +121,14 @@ async def serve(delay: float, announce: Callable[[int], None]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--delay-ms", type=float, default=0.0, help="added to every POST /import")
+    parser.add_argument("--task-body", type=Path, help="the JSON file GET /task answers with")
     args = parser.parse_args()
+    tasks = args.task_body.read_bytes() if args.task_body else b"[]"
 
     def announce(port: int) -> None:
         print(f"port {port}", flush=True)
 
-    asyncio.run(serve(args.delay_ms / 1000.0, announce))
+    asyncio.run(serve(args.delay_ms / 1000.0, announce, tasks))
 
 
 if __name__ == "__main__":

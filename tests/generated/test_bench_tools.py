@@ -51,3 +51,20 @@ def test_rows_report_pass_miss_and_info() -> None:
     text = table(rows)
     assert "PASS" in text and "MISS" in text and "500.0 us/call" in text
     assert rows[1].as_json()["result"] == "MISS"
+
+
+def test_typed_decode_rows_run_on_a_few_records() -> None:
+    import pytest
+
+    pytest.importorskip("msgspec")
+    pytest.importorskip("pydantic")
+    pytest.importorskip("orjson")
+    from bench.typed import typed_rows
+
+    rows = typed_rows(rounds=1, records=20)
+    names = [r.name for r in rows]
+    assert any("vs pydantic v2" in n for n in names) and any("vs msgspec" in n for n in names)
+    assert any(n.startswith("over HTTP") for n in names)
+    assert all(r.ratio is not None and r.ratio > 0 for r in rows)
+    memory = next(r for r in rows if "peak memory" in r.name)
+    assert "pydantic" in memory.note and "msgspec" in memory.note and memory.unit == "MiB"
