@@ -1,4 +1,4 @@
-"""Sessions: generate (main job), tests (whole suite), lint, spec, drift, bench. See README."""
+"""Sessions: generate (main job), tests (whole suite), lint, spec, drift, downstream, mock, bench. See README."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def lint(session: nox.Session) -> None:
         *RUNTIME, *EXTRAS["generate"], *EXTRAS["test"], "mypy==2.4.1", "types-PyYAML==6.0.12.20261113"
     )
     session.install("-e", ".", "--no-deps")
-    session.run("ruff", "check", "overlay", "scripts", "tests", "noxfile.py")
-    session.run("ruff", "format", "--check", "overlay", "scripts", "tests", "noxfile.py")
+    session.run("ruff", "check", "overlay", "scripts", "tests", "examples", "noxfile.py")
+    session.run("ruff", "format", "--check", "overlay", "scripts", "tests", "examples", "noxfile.py")
     session.run(
         "mypy",
         "overlay/dimescheduler_openapi",
@@ -39,10 +39,14 @@ def lint(session: nox.Session) -> None:
         "scripts/generate.py",
         "scripts/drift.py",
         "scripts/spec.py",
+        "scripts/downstream.py",
         "scripts/bench",
         "scripts/build_pinned_spec.py",
         "scripts/build_import_table.py",
         "scripts/examples/quickstart.py",
+        "scripts/api_doc.py",
+        "scripts/mock.py",
+        "examples",
     )
 
 
@@ -50,12 +54,15 @@ def lint(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The whole suite: lint, then pytest (local servers on 127.0.0.1, Prism from scripts/package-lock.json)."""
     lint(session)
+    # tests/pipeline/test_downstream.py runs the quick downstream checks
+    session.install(*EXTRAS["downstream"])
     session.run(
         "python",
         "-c",
         "import sys; sys.path.insert(0, 'scripts'); from specpipe.node import ensure_node_tools; ensure_node_tools()",
     )
-    session.run("pytest", *session.posargs)
+    # Two workers (pytest-xdist; each starts its own Prism on a free port); the 10 slowest tests are listed.
+    session.run("pytest", "-n", "2", "--durations=10", *session.posargs)
 
 
 @nox.session
@@ -74,6 +81,27 @@ def spec(session: nox.Session) -> None:
     """Validate and lint openapi/dimescheduler.json, check its conventions, write openapi/dimescheduler.yaml."""
     session.install(*RUNTIME, *EXTRAS["generate"])
     session.run("python", "scripts/spec.py", *session.posargs)
+
+
+@nox.session
+def downstream(session: nox.Session) -> None:
+    """Generate SDKs from openapi/ with five other generators; prove each imports or compiles (Java 11+).
+
+    OpenAPI Generator (python, typescript-fetch; from the 3.0 twin), datamodel-code-generator, @hey-api/openapi-ts
+    and openapi-typescript; any generator warning fails. `-- --spec PATH`, `-- --only NAME,...`, `-- --fast`.
+    """
+    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["downstream"])
+    session.run("python", "scripts/downstream.py", *session.posargs)
+
+
+@nox.session
+def mock(session: nox.Session) -> None:
+    """A local mock of the API: Prism on the pinned document at http://127.0.0.1:4010 until Ctrl-C or SIGTERM.
+
+    `-- --port N`, `-- --host H`, `-- --spec PATH`. Any API key works; answers are the document's examples.
+    """
+    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.run("python", "scripts/mock.py", *session.posargs)
 
 
 @nox.session

@@ -37,25 +37,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_prism(spec: Path = SPEC_PATH) -> Iterator[str]:
-    """Start `prism mock <spec> --errors` on a free port; yield its base URL once it answers."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [node_tool("prism"), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port), "--errors"]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_until_answering(base_url, process, log)
-            yield base_url
-        finally:
-            stop(process)
+def running_prism(spec: Path = SPEC_PATH, attempts: int = 3) -> Iterator[str]:
+    """Start `prism mock <spec> --errors` on a free port; yield its base URL once it answers.
+
+    Each pytest-xdist worker is a session of its own, so each starts its own Prism on its own port. A port
+    taken between `free_port()` and Prism binding it (another worker, another program) makes Prism exit
+    early: then another port is tried, `attempts` times in all.
+    """
+    for attempt in range(attempts):
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        command = [node_tool("prism"), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port), "--errors"]
+        with tempfile.TemporaryFile() as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                try:
+                    wait_until_answering(base_url, process, log)
+                except PrismExited:
+                    if attempt + 1 == attempts:
+                        raise
+                    continue
+                yield base_url
+                return
+            finally:
+                stop(process)
+
+
+class PrismExited(RuntimeError):
+    """Prism exited before answering (its port was taken, or the document is unusable)."""
 
 
 def wait_until_answering(base_url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"prism exited with {process.returncode} before answering: {tail(log)}")
+            raise PrismExited(f"prism exited with {process.returncode} before answering: {tail(log)}")
         try:
             httpx.get(base_url + "/calendar", timeout=2.0)  # any HTTP answer (even 401) means it is up
             return
@@ -83,6 +99,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def prism_url() -> Iterator[str]:
-    """Base URL of one Prism mock shared by the session."""
+    """Base URL of one Prism mock shared by the session (by each xdist worker: one Prism per worker)."""
     with running_prism() as url:
         yield url

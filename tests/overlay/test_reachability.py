@@ -191,6 +191,7 @@ def test_resource_repr_names_what_each_method_sends() -> None:
     with DimeSchedulerClient(api_key="repr-secret", environment="http://127.0.0.1:1") as client:
         shown = repr(client.categories)
     assert shown == (
-        "<SyncCrud: create=POST /category, delete=DELETE /category, get_all=GET /category, update=PUT /category>"
+        "<SyncCategories: create=POST /category, delete=DELETE /category, get_all=GET /category, "
+        "update=PUT /category>"
     )
     assert "repr-secret" not in shown

@@ -309,6 +309,8 @@ def _read_parameter(parameter: inspect.Parameter) -> tuple[click.Parameter, str]
     annotation = str(parameter.annotation)
     optional = "None" in annotation or parameter.default is not inspect.Parameter.empty
     base = annotation.replace(" | None", "").strip()
+    if base == "datetime | date | str":  # DateTimeValue, as the documented accessor classes spell it out
+        base = "DateTimeValue"
     name = kebab(parameter.name)
     metavar = {"DateTimeValue": "DATETIME", "str": "TEXT", "int": "INTEGER", "bool": "BOOLEAN"}.get(base)
     click_type: click.ParamType[Any] | None = {"str": click.STRING, "int": click.INT, "bool": click.BOOL}.get(

@@ -1,18 +1,21 @@
 """The accessor mixins the clients inherit: `client.categories`, `client.appointments`, ...
 
 Names and methods follow the vendor SDK (dimescheduler 0.3.1). Each accessor is a `cached_property`
-building its resource on first use with the client itself as executor.
+building its resource on first use with the client itself as executor, as an instance of the subclass
+`_docs.documented` makes for it (concrete model names in `help()`; the static types stay these).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import _table as t
 from ._crud import AsyncCrud, AsyncListing, Crud, Listing, SyncCrud, SyncListing
+from ._docs import documented
 from ._endpoint import ToDict
-from ._executor import AsyncExecutor, SyncExecutor
+from ._executor import AsyncExecutor, AsyncResource, SyncExecutor, SyncResource
 from ._scheduling import (
     AsyncAppointments,
     AsyncJobs,
@@ -52,38 +55,73 @@ from ._services import (
     SyncUsers,
 )
 
+T = TypeVar("T")
 W = TypeVar("W", bound=ToDict)
 D = TypeVar("D", bound=ToDict)
 L = TypeVar("L")
 R = TypeVar("R")
+S = TypeVar("S", bound=SyncResource)
+A = TypeVar("A", bound=AsyncResource)
+
+
+class _Accessor(cached_property[T]):
+    """A cached_property that knows its attribute name before first use (the documented class needs it)."""
+
+    def __init__(self, build: Callable[[Any, str], T]) -> None:
+        super().__init__(lambda client: build(client, self.accessor))
+        self.accessor = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        super().__set_name__(owner, name)
+        self.accessor = name
 
 
 def _crud(spec: Crud[W, L, D]) -> cached_property[SyncCrud[W, L, D]]:
-    def make(client: SyncExecutor) -> SyncCrud[W, L, D]:
-        return SyncCrud(client, spec)
+    def make(client: SyncExecutor, accessor: str) -> SyncCrud[W, L, D]:
+        return documented(SyncCrud, accessor, spec.route, "crud")(client, spec)
 
-    return cached_property(make)
+    return _Accessor(make)
 
 
 def _acrud(spec: Crud[W, L, D]) -> cached_property[AsyncCrud[W, L, D]]:
-    def make(client: AsyncExecutor) -> AsyncCrud[W, L, D]:
-        return AsyncCrud(client, spec)
+    def make(client: AsyncExecutor, accessor: str) -> AsyncCrud[W, L, D]:
+        return documented(AsyncCrud, accessor, spec.route, "crud")(client, spec)
 
-    return cached_property(make)
+    return _Accessor(make)
 
 
 def _listing(spec: Listing[R]) -> cached_property[SyncListing[R]]:
-    def make(client: SyncExecutor) -> SyncListing[R]:
-        return SyncListing(client, spec)
+    def make(client: SyncExecutor, accessor: str) -> SyncListing[R]:
+        return documented(SyncListing, accessor, spec.route, "listing")(client, spec)
 
-    return cached_property(make)
+    return _Accessor(make)
 
 
 def _alisting(spec: Listing[R]) -> cached_property[AsyncListing[R]]:
-    def make(client: AsyncExecutor) -> AsyncListing[R]:
-        return AsyncListing(client, spec)
+    def make(client: AsyncExecutor, accessor: str) -> AsyncListing[R]:
+        return documented(AsyncListing, accessor, spec.route, "listing")(client, spec)
 
-    return cached_property(make)
+    return _Accessor(make)
+
+
+def _own(cls: type[S], spec: Crud[Any, Any, Any] | None = None) -> cached_property[S]:
+    """An accessor with a class of its own (`SyncJobs`, `SyncGeocoding`, ...); `spec`: its CRUD row."""
+
+    def make(client: SyncExecutor, accessor: str) -> S:
+        route, kind = (spec.route, "crud") if spec is not None else (None, "service")
+        built: S = documented(cls, accessor, route, kind)(client)
+        return built
+
+    return _Accessor(make)
+
+
+def _aown(cls: type[A], spec: Crud[Any, Any, Any] | None = None) -> cached_property[A]:
+    def make(client: AsyncExecutor, accessor: str) -> A:
+        route, kind = (spec.route, "crud") if spec is not None else (None, "service")
+        built: A = documented(cls, accessor, route, kind)(client)
+        return built
+
+    return _Accessor(make)
 
 
 class SyncResources:
@@ -121,28 +159,28 @@ class SyncResources:
     task_uris = _crud(t.TASK_URIS)
     time_markers = _crud(t.TIME_MARKERS)
 
-    appointments = cached_property(SyncAppointments)
+    appointments = _own(SyncAppointments, t.APPOINTMENTS)
     appointment_dependencies = _listing(t.APPOINTMENT_DEPENDENCIES)
     appointment_fields = _listing(t.APPOINTMENT_FIELDS)
-    jobs = cached_property(SyncJobs)
-    notifications = cached_property(SyncNotifications)
-    resource_capacities = cached_property(SyncResourceCapacities)
+    jobs = _own(SyncJobs, t.JOBS)
+    notifications = _own(SyncNotifications, t.NOTIFICATIONS)
+    resource_capacities = _own(SyncResourceCapacities, t.RESOURCE_CAPACITIES)
     resource_types = _listing(t.RESOURCE_TYPES)
     calendars = _listing(t.CALENDARS)
-    tasks = cached_property(SyncTasks)
-    task_assignments = cached_property(SyncTaskAssignments)
-    task_budget_entries = cached_property(SyncTaskBudgetEntries)
-    time_entries = cached_property(SyncTimeEntries)
-    time_sessions = cached_property(SyncTimeSessions)
+    tasks = _own(SyncTasks, t.TASKS)
+    task_assignments = _own(SyncTaskAssignments)
+    task_budget_entries = _own(SyncTaskBudgetEntries)
+    time_entries = _own(SyncTimeEntries, t.TIME_ENTRIES)
+    time_sessions = _own(SyncTimeSessions, t.TIME_SESSIONS)
 
-    connectors = cached_property(SyncConnectors)
-    geocoding = cached_property(SyncGeocoding)
-    imports = cached_property(SyncImports)
-    messages = cached_property(SyncMessages)
-    optimization = cached_property(SyncOptimization)
-    recommendation = cached_property(SyncRecommendation)
-    recurring_appointments = cached_property(SyncRecurringAppointments)
-    users = cached_property(SyncUsers)
+    connectors = _own(SyncConnectors)
+    geocoding = _own(SyncGeocoding)
+    imports = _own(SyncImports)
+    messages = _own(SyncMessages)
+    optimization = _own(SyncOptimization)
+    recommendation = _own(SyncRecommendation)
+    recurring_appointments = _own(SyncRecurringAppointments)
+    users = _own(SyncUsers)
 
 
 class AsyncResources:
@@ -180,25 +218,25 @@ class AsyncResources:
     task_uris = _acrud(t.TASK_URIS)
     time_markers = _acrud(t.TIME_MARKERS)
 
-    appointments = cached_property(AsyncAppointments)
+    appointments = _aown(AsyncAppointments, t.APPOINTMENTS)
     appointment_dependencies = _alisting(t.APPOINTMENT_DEPENDENCIES)
     appointment_fields = _alisting(t.APPOINTMENT_FIELDS)
-    jobs = cached_property(AsyncJobs)
-    notifications = cached_property(AsyncNotifications)
-    resource_capacities = cached_property(AsyncResourceCapacities)
+    jobs = _aown(AsyncJobs, t.JOBS)
+    notifications = _aown(AsyncNotifications, t.NOTIFICATIONS)
+    resource_capacities = _aown(AsyncResourceCapacities, t.RESOURCE_CAPACITIES)
     resource_types = _alisting(t.RESOURCE_TYPES)
     calendars = _alisting(t.CALENDARS)
-    tasks = cached_property(AsyncTasks)
-    task_assignments = cached_property(AsyncTaskAssignments)
-    task_budget_entries = cached_property(AsyncTaskBudgetEntries)
-    time_entries = cached_property(AsyncTimeEntries)
-    time_sessions = cached_property(AsyncTimeSessions)
+    tasks = _aown(AsyncTasks, t.TASKS)
+    task_assignments = _aown(AsyncTaskAssignments)
+    task_budget_entries = _aown(AsyncTaskBudgetEntries)
+    time_entries = _aown(AsyncTimeEntries, t.TIME_ENTRIES)
+    time_sessions = _aown(AsyncTimeSessions, t.TIME_SESSIONS)
 
-    connectors = cached_property(AsyncConnectors)
-    geocoding = cached_property(AsyncGeocoding)
-    imports = cached_property(AsyncImports)
-    messages = cached_property(AsyncMessages)
-    optimization = cached_property(AsyncOptimization)
-    recommendation = cached_property(AsyncRecommendation)
-    recurring_appointments = cached_property(AsyncRecurringAppointments)
-    users = cached_property(AsyncUsers)
+    connectors = _aown(AsyncConnectors)
+    geocoding = _aown(AsyncGeocoding)
+    imports = _aown(AsyncImports)
+    messages = _aown(AsyncMessages)
+    optimization = _aown(AsyncOptimization)
+    recommendation = _aown(AsyncRecommendation)
+    recurring_appointments = _aown(AsyncRecurringAppointments)
+    users = _aown(AsyncUsers)

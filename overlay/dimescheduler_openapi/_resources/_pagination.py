@@ -55,7 +55,8 @@ class Paging(Generic[P, I]):
         if items and fingerprints <= self._fingerprints:
             raise PaginationError(
                 f"page {self._page} holds only items of earlier pages: the server seems to ignore the page "
-                f"number. Ask for everything in one page ({self._size_name} above the number of items), or "
+                f"number (a mock such as Prism does). Ask for everything in one page ({self._size_name} above "
+                f"the number of items, e.g. iter_all({self._size_name}={max(1000, self._size * 10)})), or "
                 "report the paging problem to the API's maintainers"
             )
         self._fingerprints |= fingerprints

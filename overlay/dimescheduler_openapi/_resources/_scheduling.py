@@ -177,7 +177,11 @@ class SyncAppointments(SyncCrud["Appointment", "list[AppointmentListItem]", "App
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> list[AppointmentListItem]:
-        """Appointments between two moments, optionally only those of some resources."""
+        """Appointments between two moments, optionally only those of some resources.
+
+        Sends: query `startDate` and `endDate` (ISO 8601 via `isoformat()`; strings as given) and
+        `resources` (one key per resource number; left out when None).
+        """
         return self._run(appointments_in_range(start_date, end_date, resources), timeout, deadline)
 
     def get_by_id(
@@ -227,7 +231,11 @@ class SyncTasks(SyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> Iterator[TaskListItem]:
-        """Every task, one page request at a time as the iteration goes (pages numbered from 1)."""
+        """Every task, one page request at a time as the iteration goes (pages numbered from 1).
+
+        Sends: `GET /task?page=N&pageSize=page_size` (and `isOpen` when given) for N = first_page, ...,
+        until a page shorter than `page_size` or an empty one.
+        """
         paging = task_paging(page_size, is_open, first_page)
         return iterate(lambda call: self._run(call, timeout, deadline), paging)
 
@@ -264,7 +272,11 @@ class SyncNotifications(SyncCrud["Notification", "NotificationPage", "Notificati
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> Iterator[NotificationListItem]:
-        """Every notification, one page request at a time as the iteration goes (pages numbered from 1)."""
+        """Every notification, one page request at a time as the iteration goes (pages numbered from 1).
+
+        Sends: `GET /notification?page=N&limit=limit` (and `sort`, `group`, `filter` when given) for
+        N = first_page, ..., until the page's `total` is reached or a page is short or empty.
+        """
         paging = notification_paging(limit, sort, group, filter, first_page)
         return iterate(lambda call: self._run(call, timeout, deadline), paging)
 
@@ -281,7 +293,10 @@ class SyncResourceCapacities(
     def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[ResourceCapacityListItem]:
-        """Resource capacities between two moments."""
+        """Resource capacities between two moments.
+
+        Sends: query `start` and `end` (ISO 8601 via `isoformat()`; strings as given).
+        """
         return self._run(capacities_in_range(start, end), timeout, deadline)
 
 
@@ -295,7 +310,10 @@ class SyncTimeEntries(SyncCrud["TimeEntry", "list[TimeEntryListItem]", "TimeEntr
     def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[TimeEntryListItem]:
-        """Time sheet entries dated within the inclusive day range (only the date part is sent)."""
+        """Time sheet entries dated within the inclusive day range.
+
+        Sends: query `start` and `end` as `YYYY-MM-DD` (only the date part of a datetime).
+        """
         return self._run(time_entries_in_range(start, end), timeout, deadline)
 
 
@@ -309,7 +327,10 @@ class SyncTimeSessions(SyncCrud["TimeSession", "list[TimeSessionListItem]", "Tim
     def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[TimeSessionListItem]:
-        """Time sessions started within the inclusive day range (only the date part is sent)."""
+        """Time sessions started within the inclusive day range.
+
+        Sends: query `start` and `end` as `YYYY-MM-DD` (only the date part of a datetime).
+        """
         return self._run(time_sessions_in_range(start, end), timeout, deadline)
 
 
@@ -332,7 +353,11 @@ class AsyncAppointments(AsyncCrud["Appointment", "list[AppointmentListItem]", "A
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> list[AppointmentListItem]:
-        """Appointments between two moments, optionally only those of some resources."""
+        """Appointments between two moments, optionally only those of some resources.
+
+        Sends: query `startDate` and `endDate` (ISO 8601 via `isoformat()`; strings as given) and
+        `resources` (one key per resource number; left out when None).
+        """
         return await self._run(appointments_in_range(start_date, end_date, resources), timeout, deadline)
 
     async def get_by_id(
@@ -382,7 +407,11 @@ class AsyncTasks(AsyncCrud["Task", "list[TaskListItem]", "TaskDelete"]):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> AsyncIterator[TaskListItem]:
-        """Every task, one page request at a time as the iteration goes (pages numbered from 1)."""
+        """Every task, one page request at a time as the iteration goes (pages numbered from 1).
+
+        Sends: `GET /task?page=N&pageSize=page_size` (and `isOpen` when given) for N = first_page, ...,
+        until a page shorter than `page_size` or an empty one.
+        """
         paging = task_paging(page_size, is_open, first_page)
         return aiterate(lambda call: self._run(call, timeout, deadline), paging)
 
@@ -419,7 +448,11 @@ class AsyncNotifications(AsyncCrud["Notification", "NotificationPage", "Notifica
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> AsyncIterator[NotificationListItem]:
-        """Every notification, one page request at a time as the iteration goes (pages numbered from 1)."""
+        """Every notification, one page request at a time as the iteration goes (pages numbered from 1).
+
+        Sends: `GET /notification?page=N&limit=limit` (and `sort`, `group`, `filter` when given) for
+        N = first_page, ..., until the page's `total` is reached or a page is short or empty.
+        """
         paging = notification_paging(limit, sort, group, filter, first_page)
         return aiterate(lambda call: self._run(call, timeout, deadline), paging)
 
@@ -436,7 +469,10 @@ class AsyncResourceCapacities(
     async def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[ResourceCapacityListItem]:
-        """Resource capacities between two moments."""
+        """Resource capacities between two moments.
+
+        Sends: query `start` and `end` (ISO 8601 via `isoformat()`; strings as given).
+        """
         return await self._run(capacities_in_range(start, end), timeout, deadline)
 
 
@@ -450,7 +486,10 @@ class AsyncTimeEntries(AsyncCrud["TimeEntry", "list[TimeEntryListItem]", "TimeEn
     async def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[TimeEntryListItem]:
-        """Time sheet entries dated within the inclusive day range (only the date part is sent)."""
+        """Time sheet entries dated within the inclusive day range.
+
+        Sends: query `start` and `end` as `YYYY-MM-DD` (only the date part of a datetime).
+        """
         return await self._run(time_entries_in_range(start, end), timeout, deadline)
 
 
@@ -464,5 +503,8 @@ class AsyncTimeSessions(AsyncCrud["TimeSession", "list[TimeSessionListItem]", "T
     async def get(
         self, start: DateTimeValue, end: DateTimeValue, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[TimeSessionListItem]:
-        """Time sessions started within the inclusive day range (only the date part is sent)."""
+        """Time sessions started within the inclusive day range.
+
+        Sends: query `start` and `end` as `YYYY-MM-DD` (only the date part of a datetime).
+        """
         return await self._run(time_sessions_in_range(start, end), timeout, deadline)

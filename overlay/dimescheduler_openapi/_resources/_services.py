@@ -8,7 +8,7 @@ the operation behind every method.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 import httpx
 
@@ -40,8 +40,13 @@ if TYPE_CHECKING:
         User,
     )
 
+    from .._imports._request import ImportRequest
+
 T = TypeVar("T")
 JsonObject = Mapping[str, Any]
+ImportItem: TypeAlias = "ImportRequest | ImportRequestBody | JsonObject"
+ImportPayload: TypeAlias = "ImportItem | Sequence[ImportItem]"
+"""What `imports.run` takes: the overlay's builder results, the generated model or wire-form dicts."""
 
 GEOCODE = Endpoint("POST", "/geocode")
 GEOCODE_TEXT = Endpoint("GET", "/geocode")
@@ -127,6 +132,7 @@ class SyncOptimization(SyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized field-service plan (routes and visits) for the request's resources and tasks."""
         return self._run(optimization_call(FIELD_SERVICE, request), timeout, deadline)
 
     def professional_services(
@@ -136,6 +142,7 @@ class SyncOptimization(SyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized professional-services plan (who works on what, when) for the request."""
         return self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout, deadline)
 
     def daily_route(
@@ -145,6 +152,7 @@ class SyncOptimization(SyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized route for one resource's day."""
         return self._run(optimization_call(DAILY_ROUTE, request), timeout, deadline)
 
 
@@ -163,6 +171,7 @@ class SyncRecommendation(SyncResource):
         return self._run(recommendation_call(request), timeout, deadline)
 
     def scorers(self, *, timeout: Timeout = None, deadline: Deadline = None) -> list[RecommendationScorers]:
+        """The scorers the recommendation engine can weigh."""
         return self._run(scorers_call(), timeout, deadline)
 
 
@@ -173,6 +182,7 @@ class SyncMessages(SyncResource):
     def send(
         self, message: Message | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Send a message to Dime.Scheduler users (shown in the planning board)."""
         return self._run(body_call(MESSAGE, message, parse_mutation), timeout, deadline)
 
 
@@ -183,6 +193,7 @@ class SyncConnectors(SyncResource):
     def create(
         self, request: Connector | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Register a connector (a back-office system Dime.Scheduler calls back)."""
         return self._run(body_call(CONNECTOR, request, parse_mutation), timeout, deadline)
 
 
@@ -193,6 +204,7 @@ class SyncUsers(SyncResource):
     def create(
         self, user: User | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Create a Dime.Scheduler user."""
         return self._run(body_call(USER, user, parse_mutation), timeout, deadline)
 
 
@@ -202,12 +214,20 @@ class SyncImports(SyncResource):
 
     def run(
         self,
-        payload: ImportRequestBody | JsonObject | Sequence[ImportRequestBody | JsonObject],
+        payload: ImportPayload,
         *,
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
-        """Run one import request (stored procedure + parameters) or a list of them."""
+        """Run one import request (stored procedure + parameters) or a list of them.
+
+        Takes what `procedures.<entity>.append(...)` / `.delete(...)` build (`ImportRequest`), the generated
+        model `ImportRequestBody`, dicts in wire form (`StoredProcedureName`, `ParameterNames`,
+        `ParameterValues`), or a list mixing them. For thousands of records use `run_bulk` (chunks,
+        concurrency, a report per chunk).
+
+        Sends: JSON body: one object or an array of `{StoredProcedureName, ParameterNames, ParameterValues}`.
+        """
         return self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout, deadline)
 
     def setup(
@@ -272,6 +292,7 @@ class SyncTaskBudgetEntries(SyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
+        """Add one budget movement or several to tasks."""
         return self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout, deadline)
 
     def delete(
@@ -281,6 +302,7 @@ class SyncTaskBudgetEntries(SyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
+        """Remove one budget movement or several."""
         return self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout, deadline)
 
 
@@ -315,6 +337,7 @@ class AsyncOptimization(AsyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized field-service plan (routes and visits) for the request's resources and tasks."""
         return await self._run(optimization_call(FIELD_SERVICE, request), timeout, deadline)
 
     async def professional_services(
@@ -324,6 +347,7 @@ class AsyncOptimization(AsyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized professional-services plan (who works on what, when) for the request."""
         return await self._run(optimization_call(PROFESSIONAL_SERVICES, request), timeout, deadline)
 
     async def daily_route(
@@ -333,6 +357,7 @@ class AsyncOptimization(AsyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> OptimizationResult:
+        """An optimized route for one resource's day."""
         return await self._run(optimization_call(DAILY_ROUTE, request), timeout, deadline)
 
 
@@ -353,6 +378,7 @@ class AsyncRecommendation(AsyncResource):
     async def scorers(
         self, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> list[RecommendationScorers]:
+        """The scorers the recommendation engine can weigh."""
         return await self._run(scorers_call(), timeout, deadline)
 
 
@@ -363,6 +389,7 @@ class AsyncMessages(AsyncResource):
     async def send(
         self, message: Message | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Send a message to Dime.Scheduler users (shown in the planning board)."""
         return await self._run(body_call(MESSAGE, message, parse_mutation), timeout, deadline)
 
 
@@ -373,6 +400,7 @@ class AsyncConnectors(AsyncResource):
     async def create(
         self, request: Connector | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Register a connector (a back-office system Dime.Scheduler calls back)."""
         return await self._run(body_call(CONNECTOR, request, parse_mutation), timeout, deadline)
 
 
@@ -383,6 +411,7 @@ class AsyncUsers(AsyncResource):
     async def create(
         self, user: User | JsonObject, *, timeout: Timeout = None, deadline: Deadline = None
     ) -> MutationResult:
+        """Create a Dime.Scheduler user."""
         return await self._run(body_call(USER, user, parse_mutation), timeout, deadline)
 
 
@@ -392,12 +421,20 @@ class AsyncImports(AsyncResource):
 
     async def run(
         self,
-        payload: ImportRequestBody | JsonObject | Sequence[ImportRequestBody | JsonObject],
+        payload: ImportPayload,
         *,
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
-        """Run one import request (stored procedure + parameters) or a list of them."""
+        """Run one import request (stored procedure + parameters) or a list of them.
+
+        Takes what `procedures.<entity>.append(...)` / `.delete(...)` build (`ImportRequest`), the generated
+        model `ImportRequestBody`, dicts in wire form (`StoredProcedureName`, `ParameterNames`,
+        `ParameterValues`), or a list mixing them. For thousands of records use `run_bulk` (chunks,
+        concurrency, a report per chunk).
+
+        Sends: JSON body: one object or an array of `{StoredProcedureName, ParameterNames, ParameterValues}`.
+        """
         return await self._run(body_call(IMPORT, payload, parse_mutation, many=True), timeout, deadline)
 
     async def setup(
@@ -462,6 +499,7 @@ class AsyncTaskBudgetEntries(AsyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
+        """Add one budget movement or several to tasks."""
         return await self._run(body_call(BUDGET_CREATE, entity, parse_mutation, many=True), timeout, deadline)
 
     async def delete(
@@ -471,4 +509,5 @@ class AsyncTaskBudgetEntries(AsyncResource):
         timeout: Timeout = None,
         deadline: Deadline = None,
     ) -> MutationResult:
+        """Remove one budget movement or several."""
         return await self._run(body_call(BUDGET_DELETE, entity, parse_mutation, many=True), timeout, deadline)

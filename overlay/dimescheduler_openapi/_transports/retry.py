@@ -20,9 +20,11 @@ import email.utils
 import inspect
 import random
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import Any
 
 import httpx
 
@@ -87,7 +89,13 @@ class RetryConfig:
 
 
 def retry_config(value: RetryConfig | bool | int | None) -> RetryConfig | None:
-    """The client's `retry=` argument -> a config, or None when retries are off (`False` or `0`)."""
+    """The client's `retry=` argument -> a config, or None when retries are off (`False` or `0`).
+
+    The vendor SDK's `dimescheduler.RetryConfig` is accepted too, translated by `from_vendor` with a
+    DeprecationWarning that says what to write instead. Anything else is a ConfigurationError.
+    """
+    if _is_vendor_config(value):
+        return from_vendor(value)
     if value is None or value is True:
         return RetryConfig()
     if value is False:
@@ -101,6 +109,65 @@ def retry_config(value: RetryConfig | bool | int | None) -> RetryConfig | None:
     raise ConfigurationError(
         f"retry must be None, a RetryConfig, False or a number of retries, not {type(value).__name__}"
     )
+
+
+def _is_vendor_config(value: object) -> bool:
+    cls = type(value)
+    return cls.__name__ == "RetryConfig" and cls.__module__.split(".")[0] == "dimescheduler"
+
+
+VENDOR_RETRY_STATUS_CODES = (408, 429, 500, 502, 503, 504)
+
+
+def from_vendor(vendor: Any) -> RetryConfig | None:
+    """Our config for the vendor SDK's `dimescheduler.RetryConfig` (dimescheduler 0.3.1), with a warning.
+
+    `max_retries` -> `max_retries`; `initial_delay_s` -> `backoff_base`; `max_delay_s` -> `backoff_cap` and
+    `retry_after_cap` (the vendor caps both with it). `backoff_multiplier` (we always double),
+    `retry_status_codes` (we retry by method: see the module docstring) and `respect_retry_after=False` (we
+    always honour it, capped) have no equivalent; the warning names any that differ from the vendor default.
+    """
+    try:
+        ours = RetryConfig(
+            max_retries=vendor.max_retries,
+            backoff_base=vendor.initial_delay_s,
+            backoff_cap=vendor.max_delay_s,
+            retry_after_cap=vendor.max_delay_s,
+        )
+    except AttributeError as exc:
+        raise ConfigurationError(f"cannot read the vendor RetryConfig: {exc}") from None
+    written = (
+        f"RetryConfig(max_retries={ours.max_retries}, backoff_base={ours.backoff_base}, "
+        f"backoff_cap={ours.backoff_cap}, retry_after_cap={ours.retry_after_cap})"
+    )
+    unsupported = []
+    if getattr(vendor, "backoff_multiplier", 2.0) != 2.0:
+        unsupported.append(f"backoff_multiplier={vendor.backoff_multiplier} (the backoff always doubles)")
+    if tuple(getattr(vendor, "retry_status_codes", VENDOR_RETRY_STATUS_CODES)) != VENDOR_RETRY_STATUS_CODES:
+        unsupported.append(
+            f"retry_status_codes={tuple(vendor.retry_status_codes)} (what is retried depends on the method: "
+            "408/429/5xx for GET/PUT/DELETE, only 429 and 503 with Retry-After for POST)"
+        )
+    if getattr(vendor, "respect_retry_after", True) is not True:
+        unsupported.append("respect_retry_after=False (Retry-After is always honoured, capped)")
+    message = (
+        "retry= got the vendor SDK's dimescheduler.RetryConfig; it is translated to "
+        f"dimescheduler_openapi.RetryConfig: write `retry={written}` "
+        "(from dimescheduler_openapi import RetryConfig) instead"
+    )
+    if unsupported:
+        message += "; not supported and ignored: " + "; ".join(unsupported)
+    warnings.warn(message, DeprecationWarning, stacklevel=_caller_level())
+    return ours if ours.max_retries > 0 else None
+
+
+def _caller_level() -> int:
+    """The stacklevel of the first frame outside this package, so the warning points at the user's call."""
+    here = inspect.currentframe()
+    frame, level = (here.f_back if here is not None else None), 1  # level 1 is the frame calling warn()
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("dimescheduler_openapi"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
