@@ -54,11 +54,6 @@ def test_rows_report_pass_miss_and_info() -> None:
 
 
 def test_typed_decode_rows_run_on_a_few_records() -> None:
-    import pytest
-
-    pytest.importorskip("msgspec")
-    pytest.importorskip("pydantic")
-    pytest.importorskip("orjson")
     from bench.typed import typed_rows
 
     rows = typed_rows(rounds=1, records=20)
