@@ -7,8 +7,9 @@
 one object, a list or either: `body_shape`; the JSON names of that model's fields in `body_fields`, the
 required ones in `body_required`), and which class its success answer is parsed into
 (`response`; `response_shape` is "one", "list" or "page": an object whose `page_items` attribute holds a
-list of `page_item` models and whose `page_total` attribute counts them). Written by `nox -s generate`
-from openapi-python-client's own parse of openapi/dimescheduler.json.
+list of `page_item` models and whose `page_total` attribute counts them); `success` lists the 2xx status
+codes the document defines for it ("200", "2XX", ...): no other answer counts as success. Written by
+`nox -s generate` from openapi-python-client's own parse of openapi/dimescheduler.json.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Route(NamedTuple):
     page_items: str | None = None
     page_item: str | None = None
     page_total: str | None = None
+    success: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -753,6 +755,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/actionUri"): Route(
         method="GET",
@@ -761,6 +764,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="action_get_action_uri",
         response="ActionUriListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/actionUri"): Route(
         method="POST",
@@ -771,6 +775,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/actionUri"): Route(
         method="PUT",
@@ -781,6 +786,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointment"): Route(
         method="DELETE",
@@ -791,6 +797,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointment"): Route(
         method="GET",
@@ -799,6 +806,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment",
         response="AppointmentListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointment"): Route(
         method="POST",
@@ -809,6 +817,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointment"): Route(
         method="PUT",
@@ -819,6 +828,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointment/{appointmentId}"): Route(
         method="GET",
@@ -827,6 +837,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_by_appointment_id",
         response="AppointmentListItem",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentCategory"): Route(
         method="DELETE",
@@ -837,6 +848,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentCategory"): Route(
         method="GET",
@@ -845,6 +857,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_category",
         response="AppointmentCategoryListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentCategory"): Route(
         method="POST",
@@ -855,6 +868,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentCategory"): Route(
         method="PUT",
@@ -865,6 +879,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentContainer"): Route(
         method="DELETE",
@@ -875,6 +890,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentContainer"): Route(
         method="GET",
@@ -883,6 +899,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="container_get_appointment_container",
         response="AppointmentContainerListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentContainer"): Route(
         method="POST",
@@ -893,6 +910,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentContainer"): Route(
         method="PUT",
@@ -903,6 +921,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentDependency"): Route(
         method="GET",
@@ -911,6 +930,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_dependency",
         response="AppointmentDependency",
         response_shape="list",
+        success=("200",),
     ),
     ("GET", "/appointmentField"): Route(
         method="GET",
@@ -919,6 +939,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_field",
         response="AppointmentField",
         response_shape="list",
+        success=("200",),
     ),
     ("DELETE", "/appointmentFieldValue"): Route(
         method="DELETE",
@@ -929,6 +950,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentFieldValue"): Route(
         method="GET",
@@ -937,6 +959,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_field_value",
         response="AppointmentFieldValueListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentFieldValue"): Route(
         method="POST",
@@ -947,6 +970,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentFieldValue"): Route(
         method="PUT",
@@ -957,6 +981,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentImportance"): Route(
         method="DELETE",
@@ -967,6 +992,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentImportance"): Route(
         method="GET",
@@ -975,6 +1001,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_importance",
         response="AppointmentImportanceListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentImportance"): Route(
         method="POST",
@@ -985,6 +1012,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentImportance"): Route(
         method="PUT",
@@ -995,6 +1023,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentLocked"): Route(
         method="DELETE",
@@ -1005,6 +1034,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentLocked"): Route(
         method="GET",
@@ -1013,6 +1043,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_locked",
         response="AppointmentLockedListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentLocked"): Route(
         method="POST",
@@ -1023,6 +1054,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentLocked"): Route(
         method="PUT",
@@ -1033,6 +1065,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentPlanningQuantity"): Route(
         method="DELETE",
@@ -1043,6 +1076,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentPlanningQuantity"): Route(
         method="GET",
@@ -1051,6 +1085,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_planning_quantity",
         response="AppointmentPlanningQuantityListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentPlanningQuantity"): Route(
         method="POST",
@@ -1061,6 +1096,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentPlanningQuantity"): Route(
         method="PUT",
@@ -1071,6 +1107,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentRecurring"): Route(
         method="DELETE",
@@ -1079,6 +1116,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_delete_appointment_recurring",
         body=("RecurringAppointmentRequest",),
         body_shape="one",
+        success=("200",),
     ),
     ("POST", "/appointmentRecurring"): Route(
         method="POST",
@@ -1087,6 +1125,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_post_appointment_recurring",
         body=("RecurringAppointmentRequest",),
         body_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentTimeMarker"): Route(
         method="DELETE",
@@ -1097,6 +1136,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentTimeMarker"): Route(
         method="GET",
@@ -1105,6 +1145,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_time_marker",
         response="AppointmentTimeMarkerListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentTimeMarker"): Route(
         method="POST",
@@ -1115,6 +1156,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentTimeMarker"): Route(
         method="PUT",
@@ -1125,6 +1167,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentUri"): Route(
         method="DELETE",
@@ -1135,6 +1178,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentUri"): Route(
         method="GET",
@@ -1143,6 +1187,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointment_uri",
         response="AppointmentUriListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentUri"): Route(
         method="POST",
@@ -1153,6 +1198,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentUri"): Route(
         method="PUT",
@@ -1163,6 +1209,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/appointmentcontent"): Route(
         method="DELETE",
@@ -1173,6 +1220,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/appointmentcontent"): Route(
         method="GET",
@@ -1181,6 +1229,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_appointmentcontent",
         response="AppointmentContentListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/appointmentcontent"): Route(
         method="POST",
@@ -1191,6 +1240,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/appointmentcontent"): Route(
         method="PUT",
@@ -1201,6 +1251,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/assignment"): Route(
         method="DELETE",
@@ -1211,6 +1262,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/assignment"): Route(
         method="GET",
@@ -1219,6 +1271,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="appointment_get_assignment",
         response="AssignmentListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/assignment"): Route(
         method="POST",
@@ -1229,6 +1282,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/assignment"): Route(
         method="PUT",
@@ -1239,6 +1293,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/calendar"): Route(
         method="GET",
@@ -1247,6 +1302,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="calendar_get_calendar",
         response="CalendarListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("DELETE", "/caption"): Route(
         method="DELETE",
@@ -1257,6 +1313,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/caption"): Route(
         method="GET",
@@ -1265,6 +1322,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="caption_get_caption",
         response="CaptionListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/caption"): Route(
         method="POST",
@@ -1275,6 +1333,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/caption"): Route(
         method="PUT",
@@ -1285,6 +1344,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/category"): Route(
         method="DELETE",
@@ -1295,6 +1355,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/category"): Route(
         method="GET",
@@ -1303,6 +1364,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="indicator_get_category",
         response="CategoryListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/category"): Route(
         method="POST",
@@ -1313,6 +1375,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/category"): Route(
         method="PUT",
@@ -1323,6 +1386,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/connector"): Route(
         method="POST",
@@ -1333,6 +1397,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/container"): Route(
         method="DELETE",
@@ -1343,6 +1408,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/container"): Route(
         method="GET",
@@ -1351,6 +1417,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="container_get_container",
         response="ContainerListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/container"): Route(
         method="POST",
@@ -1361,6 +1428,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/container"): Route(
         method="PUT",
@@ -1371,6 +1439,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/filterGroup"): Route(
         method="DELETE",
@@ -1381,6 +1450,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/filterGroup"): Route(
         method="GET",
@@ -1389,6 +1459,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="filter_get_filter_group",
         response="FilterGroupListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/filterGroup"): Route(
         method="POST",
@@ -1399,6 +1470,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/filterGroup"): Route(
         method="PUT",
@@ -1409,6 +1481,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/filterValue"): Route(
         method="DELETE",
@@ -1419,6 +1492,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/filterValue"): Route(
         method="GET",
@@ -1427,6 +1501,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="filter_get_filter_value",
         response="FilterValueListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/filterValue"): Route(
         method="POST",
@@ -1437,6 +1512,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/filterValue"): Route(
         method="PUT",
@@ -1447,6 +1523,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/geocode"): Route(
         method="GET",
@@ -1455,6 +1532,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="geocoding_get_geocode",
         response="GeocodeResult",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/geocode"): Route(
         method="POST",
@@ -1465,6 +1543,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="GeocodeResult",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/import"): Route(
         method="POST",
@@ -1475,6 +1554,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/import/setup"): Route(
         method="POST",
@@ -1483,6 +1563,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="import_post_import_setup",
         body=("ImportSetup",),
         body_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/job"): Route(
         method="DELETE",
@@ -1493,6 +1574,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/job"): Route(
         method="GET",
@@ -1501,6 +1583,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="job_get_job",
         response="JobListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/job"): Route(
         method="POST",
@@ -1511,6 +1594,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/job"): Route(
         method="PUT",
@@ -1521,6 +1605,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/job/{jobNo}"): Route(
         method="GET",
@@ -1529,6 +1614,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="job_get_job_by_job_no",
         response="JobListItem",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/message"): Route(
         method="POST",
@@ -1539,6 +1625,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/notification"): Route(
         method="DELETE",
@@ -1549,6 +1636,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/notification"): Route(
         method="GET",
@@ -1560,6 +1648,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         page_items="data",
         page_item="Notification",
         page_total="total",
+        success=("200",),
     ),
     ("POST", "/notification"): Route(
         method="POST",
@@ -1570,6 +1659,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/notification"): Route(
         method="PUT",
@@ -1580,6 +1670,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/optimization/dailyRoute"): Route(
         method="POST",
@@ -1590,6 +1681,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="OptimizationResult",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/optimization/fieldService"): Route(
         method="POST",
@@ -1600,6 +1692,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="OptimizationResult",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/optimization/professionalServices"): Route(
         method="POST",
@@ -1610,6 +1703,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="OptimizationResult",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/pin"): Route(
         method="DELETE",
@@ -1620,6 +1714,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/pin"): Route(
         method="GET",
@@ -1628,6 +1723,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="indicator_get_pin",
         response="PinListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/pin"): Route(
         method="POST",
@@ -1638,6 +1734,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/pin"): Route(
         method="PUT",
@@ -1648,6 +1745,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/projectMember"): Route(
         method="DELETE",
@@ -1658,6 +1756,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/projectMember"): Route(
         method="GET",
@@ -1666,6 +1765,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="project_member_get_project_member",
         response="ProjectMember",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/projectMember"): Route(
         method="POST",
@@ -1676,6 +1776,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/projectMember"): Route(
         method="PUT",
@@ -1686,6 +1787,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/recommendation"): Route(
         method="POST",
@@ -1698,6 +1800,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         response_shape="page",
         page_items="slots",
         page_item="RecommendationSlot",
+        success=("200",),
     ),
     ("GET", "/recommendation/scorers"): Route(
         method="GET",
@@ -1706,6 +1809,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="recommendation_get_recommendation_scorers",
         response="RecommendationScorers",
         response_shape="list",
+        success=("200",),
     ),
     ("DELETE", "/resource"): Route(
         method="DELETE",
@@ -1716,6 +1820,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resource"): Route(
         method="GET",
@@ -1724,6 +1829,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource",
         response="ResourceListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resource"): Route(
         method="POST",
@@ -1734,6 +1840,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resource"): Route(
         method="PUT",
@@ -1744,6 +1851,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceCalendar"): Route(
         method="DELETE",
@@ -1754,6 +1862,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceCalendar"): Route(
         method="GET",
@@ -1762,6 +1871,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_calendar",
         response="ResourceCalendarListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceCalendar"): Route(
         method="POST",
@@ -1772,6 +1882,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceCalendar"): Route(
         method="PUT",
@@ -1782,6 +1893,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceCapacity"): Route(
         method="DELETE",
@@ -1792,6 +1904,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceCapacity"): Route(
         method="GET",
@@ -1800,6 +1913,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_capacity",
         response="ResourceCapacityListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceCapacity"): Route(
         method="POST",
@@ -1810,6 +1924,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceCapacity"): Route(
         method="PUT",
@@ -1820,6 +1935,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceCertificate"): Route(
         method="DELETE",
@@ -1830,6 +1946,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceCertificate"): Route(
         method="GET",
@@ -1838,6 +1955,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_certificate",
         response="ResourceCertificateListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceCertificate"): Route(
         method="POST",
@@ -1848,6 +1966,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceCertificate"): Route(
         method="PUT",
@@ -1858,6 +1977,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceFilterValue"): Route(
         method="DELETE",
@@ -1868,6 +1988,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceFilterValue"): Route(
         method="GET",
@@ -1876,6 +1997,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_filter_value",
         response="ResourceFilterValueListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceFilterValue"): Route(
         method="POST",
@@ -1886,6 +2008,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceFilterValue"): Route(
         method="PUT",
@@ -1896,6 +2019,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceGpsTracking"): Route(
         method="DELETE",
@@ -1906,6 +2030,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceGpsTracking"): Route(
         method="GET",
@@ -1914,6 +2039,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_gps_tracking",
         response="ResourceGpsTrackingListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceGpsTracking"): Route(
         method="POST",
@@ -1924,6 +2050,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceGpsTracking"): Route(
         method="PUT",
@@ -1934,6 +2061,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/resourceUri"): Route(
         method="DELETE",
@@ -1944,6 +2072,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourceUri"): Route(
         method="GET",
@@ -1952,6 +2081,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resource_uri",
         response="ResourceUriListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/resourceUri"): Route(
         method="POST",
@@ -1962,6 +2092,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/resourceUri"): Route(
         method="PUT",
@@ -1972,6 +2103,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/resourcetype"): Route(
         method="GET",
@@ -1980,6 +2112,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="resource_get_resourcetype",
         response="ResourceTypeListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("DELETE", "/tag"): Route(
         method="DELETE",
@@ -1990,9 +2123,16 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/tag"): Route(
-        method="GET", path="/tag", tag="tag", function="tag_get_tag", response="Tag", response_shape="list"
+        method="GET",
+        path="/tag",
+        tag="tag",
+        function="tag_get_tag",
+        response="Tag",
+        response_shape="list",
+        success=("200",),
     ),
     ("POST", "/tag"): Route(
         method="POST",
@@ -2003,6 +2143,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/tag"): Route(
         method="PUT",
@@ -2013,6 +2154,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/task"): Route(
         method="DELETE",
@@ -2023,6 +2165,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/task"): Route(
         method="GET",
@@ -2031,6 +2174,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_get_task",
         response="TaskListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/task"): Route(
         method="POST",
@@ -2041,6 +2185,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/task"): Route(
         method="PUT",
@@ -2051,6 +2196,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskAssignment"): Route(
         method="DELETE",
@@ -2059,6 +2205,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_delete_task_assignment",
         body=("TaskAssignment",),
         body_shape="one",
+        success=("200",),
     ),
     ("POST", "/taskAssignment"): Route(
         method="POST",
@@ -2069,6 +2216,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskBudgetEntry"): Route(
         method="DELETE",
@@ -2079,6 +2227,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/taskBudgetEntry"): Route(
         method="POST",
@@ -2089,6 +2238,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskContainer"): Route(
         method="DELETE",
@@ -2099,6 +2249,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/taskContainer"): Route(
         method="GET",
@@ -2107,6 +2258,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="container_get_task_container",
         response="TaskContainerListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/taskContainer"): Route(
         method="POST",
@@ -2117,6 +2269,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/taskContainer"): Route(
         method="PUT",
@@ -2127,6 +2280,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskDependency"): Route(
         method="DELETE",
@@ -2137,6 +2291,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/taskDependency"): Route(
         method="GET",
@@ -2145,6 +2300,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_get_task_dependency",
         response="TaskDependency",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/taskDependency"): Route(
         method="POST",
@@ -2155,6 +2311,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/taskDependency"): Route(
         method="PUT",
@@ -2165,6 +2322,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskFilterValue"): Route(
         method="DELETE",
@@ -2175,6 +2333,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/taskFilterValue"): Route(
         method="GET",
@@ -2183,6 +2342,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_get_task_filter_value",
         response="TaskFilterValueListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/taskFilterValue"): Route(
         method="POST",
@@ -2193,6 +2353,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/taskFilterValue"): Route(
         method="PUT",
@@ -2203,6 +2364,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskLocked"): Route(
         method="DELETE",
@@ -2213,6 +2375,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/taskLocked"): Route(
         method="GET",
@@ -2221,6 +2384,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_get_task_locked",
         response="TaskLockedListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/taskLocked"): Route(
         method="POST",
@@ -2231,6 +2395,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/taskLocked"): Route(
         method="PUT",
@@ -2241,6 +2406,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/taskUri"): Route(
         method="DELETE",
@@ -2251,6 +2417,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/taskUri"): Route(
         method="GET",
@@ -2259,6 +2426,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="task_get_task_uri",
         response="TaskUriListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/taskUri"): Route(
         method="POST",
@@ -2269,6 +2437,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/taskUri"): Route(
         method="PUT",
@@ -2279,6 +2448,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/timeEntry"): Route(
         method="DELETE",
@@ -2289,6 +2459,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/timeEntry"): Route(
         method="GET",
@@ -2297,6 +2468,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="time_tracking_get_time_entry",
         response="TimeEntry",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/timeEntry"): Route(
         method="POST",
@@ -2307,6 +2479,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/timeEntry"): Route(
         method="PUT",
@@ -2317,6 +2490,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/timeMarker"): Route(
         method="DELETE",
@@ -2327,6 +2501,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/timeMarker"): Route(
         method="GET",
@@ -2335,6 +2510,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="indicator_get_time_marker",
         response="TimeMarkerListItem",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/timeMarker"): Route(
         method="POST",
@@ -2345,6 +2521,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/timeMarker"): Route(
         method="PUT",
@@ -2355,6 +2532,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("DELETE", "/timeSession"): Route(
         method="DELETE",
@@ -2365,6 +2543,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("GET", "/timeSession"): Route(
         method="GET",
@@ -2373,6 +2552,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         function="time_tracking_get_time_session",
         response="TimeSession",
         response_shape="list",
+        success=("200",),
     ),
     ("POST", "/timeSession"): Route(
         method="POST",
@@ -2383,6 +2563,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("PUT", "/timeSession"): Route(
         method="PUT",
@@ -2393,6 +2574,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one_or_list",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/token"): Route(
         method="POST",
@@ -2403,6 +2585,7 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="TokenResponse",
         response_shape="one",
+        success=("200",),
     ),
     ("POST", "/user"): Route(
         method="POST",
@@ -2413,5 +2596,6 @@ ROUTES: Final[dict[tuple[str, str], Route]] = {
         body_shape="one",
         response="MutationResponse",
         response_shape="one",
+        success=("200",),
     ),
 }

@@ -398,13 +398,16 @@ def regenerate(*, root: Path, url: str | None, offline: bool, strict: bool, time
     with work_folder(root) as work:
         built = build_client(prepared.normalized, work / "generate", source.label, strict=strict)
         config = write_generator_config(work, built.binary_media_types)
-        aliases = write_route_modules(built.package, built.document, config)
+        modules = write_route_modules(built.package, built.document, config)
         files = finish_package(built.package)
         check_one_module_per_operation(built.package, built.document)
         # Only now, with everything built, does anything in openapi/ or generated/ change.
         changed = commit(root, work, source, prepared, built)
     summary = summary_of(source, prepared, built, files, changed, time.monotonic() - started)
-    summary["unbound_names"] = [f"{alias.name} ({alias.reason})" for alias in aliases if alias.target is None]
+    summary["unbound_names"] = [
+        f"{alias.name} ({alias.reason})" for alias in modules.aliases if alias.target is None
+    ]
+    summary["notes"] += modules.dropped_parameters
     return summary
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import PipelineError, SpecError
+from .fetch import display_url
 from .node import NODE_MODULES, node_tool
 
 ACCEPTED = "this pipeline accepts OpenAPI 3.0/3.1 and Swagger 2.0"
@@ -54,7 +56,29 @@ def parse_document(data: bytes, source: str) -> dict[str, Any]:
         result: dict[str, Any] = _json_compatible(doc, source, "")
     except RecursionError:
         raise SpecError(f"{source} is nested too deeply or refers to itself (a YAML alias loop?)") from None
+    _refuse_external_refs(result, source)
     return result
+
+
+def _refuse_external_refs(doc: Any, source: str) -> None:
+    """Every ``$ref`` must point into the document itself (``#/...``).
+
+    The validator and the converters would otherwise read local files or fetch URLs named by a document
+    the vendor (or anyone in between) controls, and quote what they read in error messages."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                shown = display_url(ref.split("#", 1)[0])[:120]
+                raise SpecError(
+                    f"{source} has an external $ref {shown!r} at {where or 'the top level'}: "
+                    "only references within the document (#/...) are followed"
+                )
+            stack.extend((item, f"{where}.{key}" if where else str(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}.{index}") for index, item in enumerate(value))
 
 
 def ensure_openapi3(doc: dict[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
@@ -146,7 +170,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
 def _parse_text(text: str, source: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=lambda name: _not_a_number(name, source))
     except RecursionError:
         raise SpecError(_too_deep(source)) from None
     except json.JSONDecodeError as json_error:
@@ -159,6 +183,13 @@ def _parse_text(text: str, source: str) -> Any:
                     f"at line {json_error.lineno} column {json_error.colno} (truncated document?)"
                 ) from None
             raise SpecError(f"{source} is not valid YAML: {_yaml_problem(yaml_error)}") from None
+    except ValueError as exc:  # an integer beyond Python's int-from-text digit limit
+        raise SpecError(f"{source} is not usable JSON: {str(exc).splitlines()[0][:200]}") from None
+
+
+def _not_a_number(name: str, source: str) -> Any:
+    """json.loads's hook for NaN and Infinity, which JSON does not have and generated code cannot hold."""
+    raise SpecError(f"{source} holds {name}, which is not JSON (a number must be finite)")
 
 
 def _load_yaml(text: str, source: str) -> Any:
@@ -217,6 +248,8 @@ def _json_compatible(value: Any, source: str, where: str) -> Any:
         return [_json_compatible(item, source, f"{where}.{index}") for index, item in enumerate(value)]
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SpecError(f"{source} holds {value!r} at {where}, which is not JSON (a number must be finite)")
     if value is None or isinstance(value, str | int | float | bool):
         return value
     raise SpecError(f"{source} has a value of type {type(value).__name__} at {where}: not JSON data")

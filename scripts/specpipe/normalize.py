@@ -27,6 +27,9 @@ output document and the same fix-up list; a normalized document needs no further
 4. ``path-parameters``: a path parameter whose name is not a ``{placeholder}`` of its path is dropped
    (from the operation or path item that declares it); a placeholder no parameter declares gets a
    required string path parameter on each operation; a path parameter not marked required is marked.
+   A parameter declared with ``content`` (a media type) instead of ``schema``, which openapi-python-client
+   leaves out of the function without a word, becomes a string parameter: the caller passes the value
+   already serialized in that media type (JSON text, say), which is what goes on the wire.
 5. ``numeric-string-union``: .NET 10 declares numbers as ``type: [integer, string]`` (or ``number``,
    optionally with ``null``) plus a ``pattern``; this becomes ``integer``/``number`` (``null`` kept)
    and the pattern goes. Only applied when a ``pattern`` or a numeric ``format`` marks it as a number.
@@ -294,9 +297,17 @@ def fix_path_parameters(doc: Doc) -> list[FixUp]:
     fixups = []
     for name, parameter in _mapping(_mapping(doc.get("components")).get("parameters")).items():
         fixups += _require_path_parameter(parameter, f"components.parameters.{name}")
+    for name, parameter in _mapping(_mapping(doc.get("components")).get("parameters")).items():
+        fixups += _content_parameter(parameter, f"components.parameters.{name}")
     for path, item in _mapping(doc.get("paths")).items():
         if not isinstance(item, dict):
             continue
+        holders = [(f"paths.{path}", item)]
+        holders += [(f"paths.{path}.{method}", operation) for method, operation in _item_operations(item)]
+        for where, holder in holders:
+            parameters = holder.get("parameters")
+            for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+                fixups += _content_parameter(parameter, f"{where}.parameters.{index}")
         placeholders = _PLACEHOLDER.findall(path)
         where = f"paths.{path}"
         fixups += _drop_unknown_path_parameters(doc, item, where, placeholders)
@@ -306,6 +317,26 @@ def fix_path_parameters(doc: Doc) -> list[FixUp]:
             declared = shared | _path_parameter_names(doc, operation)
             fixups += _declare_missing_path_parameters(operation, f"{where}.{method}", placeholders, declared)
     return fixups
+
+
+def _content_parameter(parameter: Any, where: str) -> list[FixUp]:
+    """``content: {media type: ...}`` instead of ``schema`` -> a string the caller serializes."""
+    if (
+        not isinstance(parameter, dict)
+        or "schema" in parameter
+        or not isinstance(parameter.get("content"), dict)
+    ):
+        return []
+    media_type = next(iter(parameter["content"]), "")
+    note = f"Sent as given: the value serialized as {media_type} (the document declares it with `content`)."
+    description = parameter.get("description")
+    parameter.pop("content")
+    parameter["schema"] = {"type": "string"}
+    parameter["description"] = (
+        f"{description} {note}" if isinstance(description, str) and description else note
+    )
+    detail = f"parameter {parameter.get('name')!r} declared by content {media_type}: a string"
+    return [FixUp("path-parameters", where, detail)]
 
 
 def _drop_unknown_path_parameters(

@@ -53,6 +53,8 @@ class Route:
     page_items: str | None = None
     page_item: str | None = None
     page_total: str | None = None
+    success: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # document parameters the generated function lacks (not rendered)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -93,11 +95,41 @@ def build_routes(document: Mapping[str, Any], config_path: Path) -> list[Route]:
     # The generator rewrites placeholders (`{jobNo}` -> `{job_no}`); the table keeps the document's templates.
     templates = {_skeleton(path): path for path in document.get("paths", {})}
     routes = [
-        _route(str(tag), endpoint, templates)
+        _route(str(tag), endpoint, templates, document)
         for tag, collection in data.endpoint_collections_by_tag.items()
         for endpoint in collection.endpoints
     ]
     return sorted(routes, key=lambda route: (route.path, route.method))
+
+
+def _dropped_parameters(
+    endpoint: Any, operation: Mapping[str, Any], item: Mapping[str, Any], doc: Any
+) -> tuple[str, ...]:
+    """Parameters the document declares for the operation that the generated function does not take:
+    openapi-python-client leaves some out without a warning, and nothing may be dropped silently."""
+    generated = {
+        (location, str(prop.name.get_untrusted_value()))
+        for location in ("query", "path", "header", "cookie")
+        for prop in getattr(endpoint, f"{location}_parameters")
+    }
+    declared = []
+    for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+        if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+            parameter = _ref_target(doc, parameter["$ref"])
+        if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
+            declared.append((str(parameter.get("in")), parameter["name"]))
+    return tuple(
+        f"{name} (in {location})"
+        for location, name in dict.fromkeys(declared)
+        if (location, name) not in generated
+    )
+
+
+def _ref_target(document: Any, ref: str) -> Any:
+    target = document
+    for part in ref.removeprefix("#/").split("/"):
+        target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+    return target
 
 
 def _skeleton(path: str) -> str:
@@ -105,8 +137,14 @@ def _skeleton(path: str) -> str:
     return re.sub(r"\{[^}/]*\}", "{}", path)
 
 
-def _route(tag: str, endpoint: Any, templates: Mapping[str, str]) -> Route:
+def _route(tag: str, endpoint: Any, templates: Mapping[str, str], document: Mapping[str, Any]) -> Route:
     body = _body(endpoint.bodies)
+    path = templates[_skeleton(endpoint.path.get_untrusted_value())]
+    item = document["paths"][path]
+    operation = item[endpoint.method.lower()]
+    dropped = _dropped_parameters(endpoint, operation, item, document)
+    responses = operation.get("responses") if isinstance(operation.get("responses"), dict) else {}
+    success = tuple(sorted(str(code) for code in responses if str(code).startswith("2")))
     response, shape = _success(endpoint.responses.patterns)
     page_items = page_item = page_total = None
     if shape == "one" and response is not None:
@@ -116,7 +154,7 @@ def _route(tag: str, endpoint: Any, templates: Mapping[str, str]) -> Route:
             page_items, page_item, page_total = page
     return Route(
         method=endpoint.method.upper(),
-        path=templates[_skeleton(endpoint.path.get_untrusted_value())],
+        path=path,
         tag=tag,
         function=str(endpoint.name),
         body=body.models,
@@ -128,6 +166,8 @@ def _route(tag: str, endpoint: Any, templates: Mapping[str, str]) -> Route:
         page_items=page_items,
         page_item=page_item,
         page_total=page_total,
+        success=success,
+        dropped=dropped,
     )
 
 
@@ -258,6 +298,7 @@ def render_routes(routes: Iterable[Route]) -> str:
             ("page_items", route.page_items),
             ("page_item", route.page_item),
             ("page_total", route.page_total),
+            ("success", route.success),
         ]
         args = ", ".join(f"{name}={value!r}" for name, value in values if value not in (None, ()))
         rows.append(f"    ({route.method!r}, {route.path!r}): Route({args}),\n")
@@ -295,8 +336,9 @@ ROUTES_TEMPLATE = '''\
 one object, a list or either: `body_shape`; the JSON names of that model's fields in `body_fields`, the
 required ones in `body_required`), and which class its success answer is parsed into
 (`response`; `response_shape` is "one", "list" or "page": an object whose `page_items` attribute holds a
-list of `page_item` models and whose `page_total` attribute counts them). Written by `nox -s generate`
-from openapi-python-client's own parse of openapi/dimescheduler.json.
+list of `page_item` models and whose `page_total` attribute counts them); `success` lists the 2xx status
+codes the document defines for it ("200", "2XX", ...): no other answer counts as success. Written by
+`nox -s generate` from openapi-python-client's own parse of openapi/dimescheduler.json.
 """
 
 from __future__ import annotations
@@ -318,6 +360,7 @@ class Route(NamedTuple):
     page_items: str | None = None
     page_item: str | None = None
     page_total: str | None = None
+    success: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -392,8 +435,25 @@ def __dir__() -> list[str]:
 '''
 
 
-def write_route_modules(package_dir: Path, document: Mapping[str, Any], config_path: Path) -> list[Alias]:
-    """Write `routes.py` and `aliases.py` into a freshly generated package; return the aliases bound."""
+@dataclass(frozen=True)
+class RouteModules:
+    """What `write_route_modules` wrote: every route, and every stable name with its binding."""
+
+    routes: list[Route]
+    aliases: list[Alias]
+
+    @property
+    def dropped_parameters(self) -> list[str]:
+        """One line per document parameter a generated function does not take."""
+        return [
+            f"{route.method} {route.path}: parameter {name} is not in the generated function"
+            for route in self.routes
+            for name in route.dropped
+        ]
+
+
+def write_route_modules(package_dir: Path, document: Mapping[str, Any], config_path: Path) -> RouteModules:
+    """Write `routes.py` and `aliases.py` into a freshly generated package; return what they hold."""
     import subprocess
     import sys
 
@@ -407,4 +467,4 @@ def write_route_modules(package_dir: Path, document: Mapping[str, Any], config_p
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise GenerationError(f"ruff could not format the route table: {proc.stderr.strip()[:300]}")
-    return aliases
+    return RouteModules(routes, aliases)

@@ -355,3 +355,54 @@ def test_vendor_power_platform_swagger2_document_converts_and_normalizes() -> No
         if isinstance(operation, dict) and "responses" in operation
     ]
     assert len(operation_ids) == len(set(operation_ids))
+
+
+def minimal_with(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Thing": {"type": "object", "properties": {"a": schema}}}},
+    }
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.json",
+        "other.json#/components/schemas/X",
+        "https://user:pw@example.test/s.json?api_key=sk-1",
+    ],
+)
+def test_an_external_ref_is_refused_before_anything_reads_it(ref: str) -> None:
+    data = json.dumps(minimal_with({"$ref": ref})).encode()
+    with pytest.raises(SpecError) as raised:
+        parse_document(data, SOURCE)
+    message = str(raised.value)
+    assert "external $ref" in message and "components.schemas.Thing.properties.a" in message
+    assert "\n" not in message and "pw" not in message and "sk-1" not in message
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_refused_in_json(value: str) -> None:
+    data = json.dumps(minimal_with({"type": "number", "default": 0})).replace(
+        '"default": 0', f'"default": {value}'
+    )
+    with pytest.raises(SpecError, match=f"holds {value}, which is not JSON"):
+        parse_document(data.encode(), SOURCE)
+
+
+def test_non_finite_numbers_are_refused_in_yaml() -> None:
+    text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-limit: .nan\n"
+    with pytest.raises(SpecError, match="holds nan at x-limit, which is not JSON"):
+        parse_document(text.encode(), SOURCE)
+
+
+def test_an_integer_beyond_the_digit_limit_is_one_line() -> None:
+    data = json.dumps(minimal_with({"type": "integer", "default": 0})).replace(
+        '"default": 0', '"default": ' + "9" * 5000
+    )
+    with pytest.raises(SpecError) as raised:
+        parse_document(data.encode(), SOURCE)
+    assert "is not usable JSON" in str(raised.value) and "\n" not in str(raised.value)
