@@ -11,7 +11,8 @@ Nothing under ``openapi/`` or ``generated/`` is ever written.
 
 Exit status: 1 when the live document cannot be fetched, parsed or validated (status ``unavailable``,
 whatever ``--fail-on`` says: a check that did not run never passes), 1 when the drift reaches
-``--fail-on`` (``breaking``, the default: breaking drift; ``any``: any drift; ``never``: report only),
+``--fail-on`` (``breaking``, the default: breaking drift; ``overlay``: breaking drift for an overlay
+method (renamed raw models and functions alone pass); ``any``: any drift; ``never``: report only),
 else 0.
 
 ``drift-report.json`` (``schema_version`` 1; keys are only ever added within a schema version)::
@@ -112,7 +113,7 @@ from .generate import (
 )
 from .routes import write_route_modules
 
-FAIL_ON: Final = ("breaking", "any", "never")
+FAIL_ON: Final = ("breaking", "overlay", "any", "never")
 REPORT_JSON: Final = "drift-report.json"
 REPORT_MD: Final = "drift-report.md"
 
@@ -255,6 +256,8 @@ def exit_code(report: DriftReport, fail_on: str) -> int:
         return 1
     if fail_on == "breaking":
         return 1 if status == "breaking" else 0
+    if fail_on == "overlay":
+        return 1 if any(change.severity == BREAKING for change in report.overlay) else 0
     if fail_on == "any":
         return 1 if status != "none" else 0
     return 0

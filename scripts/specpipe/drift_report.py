@@ -131,6 +131,14 @@ def render_markdown(report: DriftReport) -> str:
     drift-report.json. At most MAX_LINES lines whatever the drift."""
     data = report.to_json()
     lines = [f"## Contract drift: {_HEADLINES[report.status]}", ""]
+    if report.status == "breaking" and not any(c.severity == BREAKING for c in report.overlay):
+        lines += [
+            "**No overlay method is affected:** what breaks is the raw client (`dimescheduler_raw` names, "
+            "e.g. renamed models) or parts of the document no overlay method uses; code using "
+            "`dimescheduler_openapi` keeps working (`--fail-on overlay` fails only when an overlay method "
+            "is affected).",
+            "",
+        ]
     if report.error is not None:
         lines += [f"**Error:** {_cell(report.error)}", ""]
     lines += [
@@ -193,14 +201,25 @@ def _overlay(changes: list[OverlayChange]) -> list[str]:
         )
         lines.append(f"- `{accessor}` ({severities}): {_cell(shown)}")
     lines += _more(len(by_accessor) - MAX_ACCESSORS, "accessors", "overlay")
-    reasons = _groups(
-        changes, lambda c: (c.severity, _masked(c.message.replace(c.operation, "…"), [c.accessor]))
-    )
+    reasons: dict[tuple[str, str], list[OverlayChange]] = {}
+    for change in changes:
+        reasons.setdefault((change.severity, _overlay_reason(change)), []).append(change)
     lines += ["", "Why:", ""]
-    for group in reasons[:MAX_REASONS]:
-        what = group.members[0].message if len(group.members) == 1 else group.what
-        lines.append(f"- {len(group.members):,} {group.severity}: {_cell(what)}")
+    for (severity, what), members in list(reasons.items())[:MAX_REASONS]:
+        names = [f"`{member.accessor}` (`{member.operation}`)" for member in members[:MAX_EXAMPLES]]
+        more = f" and {len(members) - MAX_EXAMPLES:,} more" if len(members) > MAX_EXAMPLES else ""
+        lines.append(f"- {len(members):,} {severity}: {_cell(what)} ({', '.join(names)}{more})")
     return [*lines, *_more(len(reasons) - MAX_REASONS, "reasons", "overlay"), ""]
+
+
+def _overlay_reason(change: OverlayChange) -> str:
+    """What broke, without the method's name (the line lists the methods): shared by methods alike."""
+    _, _, rest = change.message.partition("): ")
+    if rest:
+        return rest
+    if change.message.endswith("which the live document no longer has."):
+        return "its route is gone from the live document."
+    return change.message.removeprefix(f"`client.{change.accessor}()`: `{change.operation}` ")
 
 
 def _python_api(changes: list[ApiChange]) -> list[str]:

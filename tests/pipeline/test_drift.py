@@ -440,9 +440,15 @@ def test_markdown_summary_names_overlay_methods_by_accessor_and_python_api_by_ki
         "`update` (`PUT /job`)" in markdown
     )
     assert "- `categories` (1 breaking): `get_all` (`GET /category`)" in markdown
-    # why, with the method and its operation masked: one line per reason
-    assert "- 3 breaking: `…` sends `…`, which the live document no longer has." in markdown
-    assert "- 2 breaking: `…` (…): request body field `jobNo` was removed." in markdown
+    # why: one line per reason, naming the methods it hits
+    assert (
+        "- 3 breaking: its route is gone from the live document. (`jobs.get_all` (`GET /job`), "
+        "`jobs.get` (`GET /job/{jobNo}`), `categories.get_all` (`GET /category`))" in markdown
+    )
+    assert (
+        "- 2 breaking: request body field `jobNo` was removed. (`jobs.create` (`POST /job`), "
+        "`jobs.update` (`PUT /job`))" in markdown
+    )
     assert "| Overlay methods | 5 | 0 |" in markdown
     assert "| Python API of `dimescheduler_raw` | 1 | 1 |" in markdown
     assert "| removed | 1 | 0 |" in markdown and "| added | 0 | 1 |" in markdown

@@ -101,11 +101,14 @@ def test_mypy_strict_on_the_overlay_and_example_against_the_renamed_client(
 
 
 def run_drift(live: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """The JSON report, plus the Markdown under "markdown" and the exit code of `--fail-on overlay`."""
     document = tmp_path / "live.json"
     document.write_text(json.dumps(live), encoding="utf-8")
     out = tmp_path / "report"
-    drift.main(["--url", str(document), "--out", str(out), "--fail-on", "never"])
+    code = drift.main(["--url", str(document), "--out", str(out), "--fail-on", "overlay"])
     report: dict[str, Any] = json.loads((out / "drift-report.json").read_text(encoding="utf-8"))
+    report["markdown"] = (out / "drift-report.md").read_text(encoding="utf-8")
+    report["exit_code"] = code
     return report
 
 
@@ -114,6 +117,8 @@ def test_drift_lists_no_overlay_breakage_from_renames_alone(tmp_path: Path) -> N
     report = run_drift(vendorize(PINNED), tmp_path)
     assert report["status"] == "breaking"  # the raw models were renamed: that is real drift for raw users
     assert report["overlay"] == []
+    assert "No overlay method is affected" in report["markdown"]
+    assert report["exit_code"] == 0  # --fail-on overlay
 
 
 @pytest.mark.node
@@ -125,3 +130,4 @@ def test_drift_names_the_accessor_method_whose_read_model_lost_a_field(tmp_path:
         ("categories.get_all", "field-removed")
     ]
     assert "`name` was removed" in report["overlay"][0]["message"]
+    assert report["exit_code"] == 1 and "No overlay method is affected" not in report["markdown"]
