@@ -6,7 +6,8 @@ the page `GET /notification` answers. The binding is written by `nox -s generate
 `dimescheduler_raw.aliases` (declared in `_resources/_names.py`), so regenerating from a vendor document
 that renames its schemas keeps every name here, and code type-checked against it keeps type-checking.
 The classes themselves are the generated ones (`from_dict`, `to_dict`, attrs fields); they load on first
-use.
+use. A field the JSON did not carry holds `UNSET` (type `Unset`, falsy, prints as UNSET), distinct from
+`None` (JSON null): narrow with `isinstance(value, Unset)` or `if value:`. Both are exported here.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from dimescheduler_raw import aliases as _aliases
 
 if TYPE_CHECKING:
     from dimescheduler_raw.aliases import *  # noqa: F403
+    from dimescheduler_raw.types import UNSET as UNSET
+    from dimescheduler_raw.types import Unset as Unset
 
-__all__ = list(_aliases.__all__)  # pyright: ignore
+__all__ = [*_aliases.__all__, "UNSET", "Unset"]  # pyright: ignore
 
 
 def __getattr__(name: str) -> Any:
+    if name in ("UNSET", "Unset"):
+        return getattr(importlib.import_module("dimescheduler_raw.types"), name)
     return getattr(importlib.import_module("dimescheduler_raw.aliases"), name)
 
 

@@ -74,8 +74,9 @@ def test_the_public_models_module_re_exports_the_stable_names() -> None:
 
     namespace: dict[str, Any] = {}
     exec("from dimescheduler_openapi.models import *", namespace)
-    assert set(public.__all__) == set(STABLE_MODELS) <= set(namespace)
+    assert set(public.__all__) == {*STABLE_MODELS, "UNSET", "Unset"} <= set(namespace)
     assert public.Job is aliases.Job
+    assert isinstance(public.UNSET, public.Unset) and not public.UNSET and repr(public.UNSET) == "UNSET"
     with pytest.raises(AttributeError, match="NoSuchModel"):
         _ = public.NoSuchModel
 

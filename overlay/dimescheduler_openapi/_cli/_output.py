@@ -31,7 +31,8 @@ def plain(value: Any) -> Any:
     if callable(to_dict) and not isinstance(value, type):
         return plain(to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Fields kept out of the repr (MutationResult.headers) stay out of the output too.
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
