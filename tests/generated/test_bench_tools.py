@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx
 from bench.data import full_records, job_records, widest_read_model
@@ -63,3 +64,11 @@ def test_typed_decode_rows_run_on_a_few_records() -> None:
     assert all(r.ratio is not None and r.ratio > 0 for r in rows)
     memory = next(r for r in rows if "peak memory" in r.name)
     assert "pydantic" in memory.note and "msgspec" in memory.note and memory.unit == "MiB"
+
+
+def test_cli_import_bench_measures_a_real_import(tmp_path: Path) -> None:
+    from bench.cli_import import _csv, _run
+
+    with server_process() as base_url:
+        seconds, peak_kib = _run(_csv(tmp_path / "rows.csv", 2_500), base_url)
+    assert seconds > 0 and 10_000 < peak_kib < 2_000_000  # a real process: tens of MiB resident
