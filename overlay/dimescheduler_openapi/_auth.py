@@ -24,9 +24,8 @@ from ._errors import (
     AuthenticationError,
     ConfigurationError,
     DimeSchedulerError,
-    response_body,
 )
-from ._scrub import SECRET_EXCHANGE
+from ._scrub import SECRET_EXCHANGE, SECRETS, TOKEN_BODY_NOTE
 from ._token_refresh import MAX_ROUNDS, Round, refresh_at, round_error, waited_too_long
 from ._transports.deadline import DEADLINE, wait_budget
 
@@ -71,6 +70,7 @@ class ApiKeyAuth(_Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[API_KEY_HEADER] = self._api_key
+        request.extensions[SECRETS] = (self._api_key,)
         yield request
 
 
@@ -211,7 +211,7 @@ class JWTAuth(_Auth):
         round_.event.set()
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
-        extensions: dict[str, Any] = {SECRET_EXCHANGE: True}
+        extensions: dict[str, Any] = {SECRET_EXCHANGE: True, SECRETS: (self._password,)}
         if "timeout" in request.extensions:
             extensions["timeout"] = dict(request.extensions["timeout"])
         if DEADLINE in request.extensions:
@@ -232,11 +232,11 @@ class JWTAuth(_Auth):
                 f"could not obtain a token: {where} answered HTTP {response.status_code} "
                 f"{response.reason_phrase}".rstrip(),
                 response=response,
-                body=response_body(response),
+                body=TOKEN_BODY_NOTE,
             )
         try:
             answer: Any = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             answer = None
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token.strip() or any(ord(c) < 32 for c in token):
@@ -271,6 +271,7 @@ class JWTAuth(_Auth):
                     raise
                 self._end(got, token=token)
             request.headers["Authorization"] = _bearer(token)
+            request.extensions[SECRETS] = (self._password,)
             response = yield request
             if response.status_code != 401:
                 return
@@ -316,6 +317,7 @@ class JWTAuth(_Auth):
                     raise
                 self._end(got, token=token)
             request.headers["Authorization"] = _bearer(token)
+            request.extensions[SECRETS] = (self._password,)
             response = yield request
             if response.status_code != 401:
                 return

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT: Final = 30.0
+MAX_URL_LENGTH: Final = 65536  # httpx refuses longer URLs (httpx._urlparse.MAX_URL_LENGTH)
 
 Timeout = float | httpx.Timeout | None
 
@@ -240,17 +241,30 @@ def build_request(
         content = encode_json(call.json, f"{call.method} {call.path}")
         headers = {"Content-Type": "application/json"}
     seconds = checked_deadline(deadline, InvalidRequestError)
-    return http.build_request(
-        call.method,
-        call.path,
-        params=list(call.params) or None,
-        content=content,
-        headers=headers,
-        timeout=httpx.USE_CLIENT_DEFAULT
-        if timeout is None
-        else checked_timeout(timeout, InvalidRequestError),
-        extensions=None if seconds is None else {DEADLINE: Deadline.after(seconds)},
-    )
+    where = f"{call.method} {call.path[:60]}{'…' if len(call.path) > 60 else ''}"
+    try:
+        return http.build_request(
+            call.method,
+            call.path,
+            params=list(call.params) or None,
+            content=content,
+            headers=headers,
+            timeout=httpx.USE_CLIENT_DEFAULT
+            if timeout is None
+            else checked_timeout(timeout, InvalidRequestError),
+            extensions=None if seconds is None else {DEADLINE: Deadline.after(seconds)},
+        )
+    except httpx.InvalidURL as exc:
+        if "too long" in str(exc):
+            raise InvalidRequestError(
+                f"{where}: the URL would be longer than {MAX_URL_LENGTH} characters, the most httpx sends "
+                "(shorten the path or query values)"
+            ) from None
+        raise InvalidRequestError(f"{where}: not a valid URL ({exc})") from None
+    except UnicodeEncodeError:
+        raise InvalidRequestError(
+            f"{where}: a query value holds a lone surrogate (text that is not valid Unicode)"
+        ) from None
 
 
 def raise_for_status(response: httpx.Response) -> None:

@@ -18,7 +18,10 @@ QueryParams = Sequence[tuple[str, str]]
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
-    """method + path (already URL-encoded) + query pairs (keys may repeat) + JSON body + answer parser."""
+    """method + path (already URL-encoded) + query pairs (keys may repeat) + JSON body + answer parser.
+
+    `route` is the operation as the document names it (method, path template): its answer counts only with
+    a 2xx status the document defines for it. None (a call outside the document): any 2xx."""
 
     method: str
     path: str
@@ -26,6 +29,7 @@ class Call(Generic[T]):
     params: QueryParams = ()
     json: Any = None
     has_body: bool = False
+    route: tuple[str, str] | None = None
 
 
 def call(

@@ -28,6 +28,7 @@ from ._config import resolve_settings
 from ._environment import Environment
 from ._errors import ConfigurationError, connection_error
 from ._resources import AsyncResources, SyncResources
+from ._resources._resolve import check_documented
 from ._transports.retry import RetryConfig
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
         except httpx.RequestError as exc:
             raise connection_error(exc, request) from exc
         raise_for_status(response)
+        check_documented(call, response)
         return call.parse(response)
 
     @cached_property
@@ -197,6 +199,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
         except httpx.RequestError as exc:
             raise connection_error(exc, request) from exc
         raise_for_status(response)
+        check_documented(call, response)
         return call.parse(response)
 
     @cached_property

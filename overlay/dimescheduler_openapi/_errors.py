@@ -12,7 +12,16 @@ from typing import Any
 import httpx
 
 from ._logging import describe
-from ._scrub import safe_url, scrub_request, scrub_response
+from ._scrub import (
+    SECRET_EXCHANGE,
+    TOKEN_BODY_NOTE,
+    mask_text,
+    mask_value,
+    request_secrets,
+    safe_url,
+    scrub_request,
+    scrub_response,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -99,6 +108,11 @@ class APIStatusError(APIError):
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         safe = scrub_response(response)
+        original = response._request
+        if original is not None and original.extensions.get(SECRET_EXCHANGE) and body is not None:
+            body = TOKEN_BODY_NOTE
+        secrets = request_secrets(original)
+        message, body = mask_text(message, secrets), mask_value(body, secrets)
         super().__init__(message)
         self.request = safe._request
         self.response = safe
@@ -180,10 +194,11 @@ class MutationFailedError(DimeSchedulerError):
         description: str | None,
         response: httpx.Response,
     ) -> None:
-        super().__init__(message)
+        secrets = request_secrets(response._request)
+        super().__init__(mask_text(message, secrets))
         self.status = status
-        self.error = error
-        self.description = description
+        self.error = None if error is None else mask_text(error, secrets)
+        self.description = None if description is None else mask_text(description, secrets)
         self.response = scrub_response(response)
 
 
@@ -213,10 +228,10 @@ def request_id(headers: httpx.Headers, *bodies: Any) -> str | None:
 
 
 def response_body(response: httpx.Response) -> Any:
-    """JSON when the body parses as JSON, else the text (never dropped)."""
+    """JSON when the body parses as JSON, else the text (never dropped; also for JSON nested too deeply)."""
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text
 
 

@@ -27,7 +27,7 @@ def encode_json(body: Any, where: str) -> bytes:
     NaN, which JSON cannot carry"."""
     try:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-    except (ValueError, TypeError, RecursionError):
+    except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError (a lone surrogate) is a ValueError
         try:
             problem = next(_problems(body, "body", set()), "the body cannot be written as JSON")
         except RecursionError:
@@ -37,7 +37,11 @@ def encode_json(body: Any, where: str) -> bytes:
 
 def _problems(value: Any, path: str, seen: set[int]) -> Iterator[str]:
     """Why parts of `value` are not JSON, depth first, each naming its path."""
-    if value is None or isinstance(value, str | bool | int):
+    if isinstance(value, str):
+        if not _encodable(value):
+            yield f"{path} holds a lone surrogate (text that is not valid Unicode), which JSON cannot carry"
+        return
+    if value is None or isinstance(value, bool | int):
         return
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -53,6 +57,9 @@ def _problems(value: Any, path: str, seen: set[int]) -> Iterator[str]:
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     yield f"{path} has a key of type {type(key).__name__}; JSON keys are strings"
                     return
+                if isinstance(key, str) and not _encodable(key):
+                    yield f"{path} has a key holding a lone surrogate (text that is not valid Unicode)"
+                    return
                 yield from _problems(item, f"{path}.{key}", seen)
         else:
             for index, item in enumerate(value):
@@ -62,3 +69,11 @@ def _problems(value: Any, path: str, seen: set[int]) -> Iterator[str]:
     kind = type(value).__name__
     hint = _HINTS.get(kind)
     yield f"{path} is a {kind}, which JSON cannot carry" + (f" ({hint})" if hint else "")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

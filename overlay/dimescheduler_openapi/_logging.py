@@ -4,6 +4,7 @@ and credential headers are replaced by "[redacted]"."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 import httpx
@@ -11,14 +12,46 @@ import httpx
 logger = logging.getLogger("dimescheduler_openapi")
 
 REDACTED = "[redacted]"
-SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie"})
+# A header is a credential when its name contains one of these (Set-Cookie2, X-Auth-Token, X-Session-Id, ...):
+# a fixed list of names misses the variants servers and proxies invent.
+_SECRET_PARTS = re.compile(
+    r"cookie|auth|token|key|secret|session|password|passwd|credential|signature", re.IGNORECASE
+)
+# Names matching a part above that carry no credential and help diagnose (content-*, cache-control: none
+# match today; listed so a future part cannot hide them).
+_KEPT_HEADERS = frozenset({"cache-control", "retry-after", "x-request-id", "request-id", "traceparent"})
+# Headers holding a URL whose query or userinfo may carry a credential (a signed link, `?api_key=`).
+_URL_HEADERS = frozenset({"location", "content-location", "refresh"})
+
+
+def is_secret_header(name: str) -> bool:
+    lowered = name.lower()
+    if lowered in _KEPT_HEADERS or lowered.startswith("content-"):
+        return False
+    return _SECRET_PARTS.search(lowered) is not None
+
+
+def safe_header_value(name: str, value: str) -> str:
+    """`value` as it may be kept or logged: "[redacted]" for a credential header, a URL header without its
+    query, fragment and userinfo."""
+    if is_secret_header(name):
+        return REDACTED
+    if name.lower() in _URL_HEADERS:
+        return _strip_url(value)
+    return value
+
+
+def _strip_url(value: str) -> str:
+    # Refresh is "5; url=https://..."; Location and Content-Location are a URL, maybe relative.
+    cut = re.sub(r"[?#].*", "", value.strip())
+    return re.sub(r"//[^/@?#]*@", "//", cut)
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers as a dict with every credential header's value replaced (repeated names are joined)."""
     redacted: dict[str, str] = {}
     for name, value in headers:
-        shown = REDACTED if name.lower() in SECRET_HEADERS else value
+        shown = safe_header_value(name, value)
         redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
     return redacted
 

@@ -6,14 +6,16 @@ JSON), an empty body where one is documented, JSON of another shape (an object w
 a list where an object is, an object none of whose keys the model knows), or a body the model cannot read.
 
 JSON is parsed with orjson when it is installed (imported on the first answer, never at import time), else
-with the standard library; a body orjson refuses (NaN, a byte order mark, UTF-16) goes to httpx's
-`response.json()` as before, so what raises and its message do not depend on orjson.
+with the standard library; a body orjson refuses (NaN, a byte order mark, UTF-16, deep nesting) goes to the
+standard library, which refuses NaN, Infinity and JSON nested too deeply as orjson does, so what raises
+does not depend on orjson.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -21,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 
 from ._errors import MutationFailedError, describe_json, json_text, request_id, unexpected_response
-from ._logging import SECRET_HEADERS
+from ._logging import is_secret_header, safe_header_value
 
 M = TypeVar("M", covariant=True)
 
@@ -74,8 +76,37 @@ def _fast_loads() -> Callable[[bytes], Any] | None:
     return loads
 
 
+class _NotFinite(ValueError):
+    pass
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _constant(name: str) -> float:
+    raise _NotFinite(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(f"{text[:40]} is beyond the range of a number")
+    return value
+
+
+def strict_loads(content: bytes | str) -> Any:
+    """JSON without NaN, Infinity or numbers too large for a float (no model field can hold them); ValueError
+    for those, for text that is not JSON and for JSON nested too deeply to read."""
+    try:
+        return json.loads(content, parse_constant=_constant, parse_float=_finite)
+    except RecursionError:
+        raise _TooDeep("JSON nested too deeply to read") from None
+
+
 def json_body(response: httpx.Response, expected: str) -> Any:
-    """The answer's JSON; UnexpectedResponseError when the body is empty or not JSON."""
+    """The answer's JSON; UnexpectedResponseError when the body is empty, not JSON, nested too deeply or holds
+    a number no field can hold (NaN, Infinity)."""
     content = response.content
     if not content:
         raise unexpected_response(response, expected)
@@ -86,7 +117,11 @@ def json_body(response: httpx.Response, expected: str) -> Any:
         except ValueError:  # orjson.JSONDecodeError; the standard library may still read it, or say why not
             pass
     try:
-        return response.json()
+        return strict_loads(content)
+    except _NotFinite as exc:
+        raise unexpected_response(response, expected, got=f"JSON holding {exc}") from None
+    except _TooDeep as exc:
+        raise unexpected_response(response, expected, got=str(exc)) from None
     except ValueError:  # also UnicodeDecodeError
         raise unexpected_response(response, expected) from None
 
@@ -144,32 +179,43 @@ def parse_models(model: FromDict[M]) -> Callable[[httpx.Response], list[M]]:
 
 
 def _is_envelope(body: Any) -> bool:
-    if not isinstance(body, dict) or ("statusCode" not in body and "content" not in body):
-        return False
-    status = body.get("statusCode")
-    return status is None or (isinstance(status, int) and not isinstance(status, bool))
+    status = body.get("statusCode") if isinstance(body, dict) else None
+    return isinstance(status, int) and not isinstance(status, bool)
+
+
+def _failure(mapping: Mapping[str, Any]) -> bool:
+    """Whether an object says the write failed: `success`/`Success` false, or a non-empty error key."""
+    if any(mapping.get(key) is False for key in ("success", "Success")):
+        return True
+    return any(mapping.get(key) not in (None, "", [], {}) for key in ("error", "errors", "Error", "Errors"))
 
 
 def parse_mutation(response: httpx.Response) -> MutationResult:
     """Unwrap {content, contentType, statusCode}; raise MutationFailedError when it reports a failure.
 
     Only the envelope the API documents counts as success: an empty body, a body that is not JSON, or JSON
-    that is not the envelope raises UnexpectedResponseError, since nothing says the write was done.
+    that is not the envelope (no integer `statusCode`) raises UnexpectedResponseError, since nothing says the
+    write was done. A failure is an envelope status outside 2xx, or `success: false` or a non-empty
+    `error`/`errors` key in the envelope or in its content.
     """
     envelope = json_body(response, ENVELOPE)
     if not _is_envelope(envelope):
         raise unexpected_response(response, ENVELOPE, parsed=envelope, is_json=True)
-    inner_status = envelope.get("statusCode")
-    status = inner_status if isinstance(inner_status, int) else response.status_code
-    content = decode_content(envelope.get("content"))
+    status: int = envelope["statusCode"]
+    try:
+        content = decode_content(envelope.get("content"))
+    except ValueError as exc:
+        raise unexpected_response(
+            response, ENVELOPE, parsed=envelope, is_json=True, got=f"content holding {exc}"
+        ) from None
     inner: Mapping[str, Any] = content if isinstance(content, dict) else {}
-    success = 200 <= status < 300 and inner.get("Success", True) is not False and not inner.get("Error")
+    success = 200 <= status < 300 and not _failure(envelope) and not _failure(inner)
     if not success:
-        error = _text(inner.get("Error"))
+        error = _text(inner.get("Error")) or _error_text(envelope)
         description = _text(inner.get("Description")) or _text(inner.get("Message"))
         detail = "; ".join(part for part in (error, description) if part) or "no detail given"
         raise MutationFailedError(
-            f"the import reported status {status} under HTTP {response.status_code}: {detail[:300]}",
+            f"the write reported status {status} under HTTP {response.status_code}: {detail[:300]}",
             status=status,
             error=error,
             description=description,
@@ -192,15 +238,31 @@ def parse_mutation(response: httpx.Response) -> MutationResult:
     )
 
 
+def _error_text(envelope: Mapping[str, Any]) -> str | None:
+    for key in ("error", "errors", "Error", "Errors"):
+        value = envelope.get(key)
+        if value not in (None, "", [], {}):
+            return value if isinstance(value, str) else json_text(value)
+    return None
+
+
 def safe_headers(headers: httpx.Headers) -> httpx.Headers:
-    """A copy of `headers` without Set-Cookie, Cookie or any credential header."""
-    return httpx.Headers([(k, v) for k, v in headers.multi_items() if k.lower() not in SECRET_HEADERS])
+    """A copy of `headers` without Set-Cookie, Cookie or any credential header; URL headers without query."""
+    return httpx.Headers(
+        [(k, safe_header_value(k, v)) for k, v in headers.multi_items() if not is_secret_header(k)]
+    )
 
 
 def decode_content(content: Any) -> Any:
+    """The envelope's `content`: a JSON string decoded (text that is not JSON stays text); ValueError for a
+    number no field can hold (NaN, Infinity) or JSON nested too deeply to read."""
+    if isinstance(content, float) and not math.isfinite(content):
+        raise _NotFinite(f"{content!r}, which is not a JSON number")
     if isinstance(content, str):
         try:
-            return json.loads(content)
+            return strict_loads(content)
+        except (_NotFinite, _TooDeep):
+            raise
         except ValueError:
             return content
     return content

@@ -5,23 +5,104 @@ A live httpx exchange can reach every credential the client holds: the request h
 `response.history` (the `/token` exchange made during the call), `response.next_request` (a redirect request
 carrying the same headers) and `Set-Cookie`. The copies made here keep the status, reason, HTTP version,
 method, URL and headers with every credential header's value replaced by "[redacted]", drop request bodies,
-history and `next_request`, and drop the body of a successful credential exchange (marked by
-`SECRET_EXCHANGE`). They pickle (httpx supports it), so errors carrying them can cross process boundaries.
+history and `next_request`, and drop the body of a credential exchange (marked by
+`SECRET_EXCHANGE`), and mask the client's own secrets (`SECRETS`) in what they keep. They pickle (httpx
+supports it), so errors carrying them can cross process boundaries.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Any, Final
 
 import httpx
 
-from ._logging import REDACTED, SECRET_HEADERS
+from ._logging import REDACTED, is_secret_header, safe_header_value
 
-__all__ = ["SECRET_EXCHANGE", "safe_url", "scrub_request", "scrub_response"]
+__all__ = [
+    "SECRETS",
+    "SECRET_EXCHANGE",
+    "TOKEN_BODY_NOTE",
+    "mask_text",
+    "mask_value",
+    "request_secrets",
+    "safe_url",
+    "scrub_request",
+    "scrub_response",
+]
 
 SECRET_EXCHANGE: Final = "dimescheduler_openapi.secret_exchange"
-"""Request extension set on the `/token` request: its body and its successful answer are credentials."""
+"""Request extension set on the `/token` request: its body and its answer (even a failed one, which may echo
+the request) are credentials, never kept."""
+
+SECRETS: Final = "dimescheduler_openapi.secrets"
+"""Request extension: the client's own secrets (API key, password, token) the auth flow sent with it, so
+server text kept on errors, captures and logs can have them masked."""
+
+TOKEN_BODY_NOTE: Final = "(the /token answer is not kept: it may hold a token or echo the password)"
+_SHORTEST_SECRET = 4  # masking shorter strings would mangle ordinary text without protecting anything
+
+
+def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
+    """The secrets `request` carried: those its auth flow listed, and its credential headers' values."""
+    if request is None:
+        return ()
+    found: list[str] = [str(value) for value in request.extensions.get(SECRETS, ())]
+    for name, value in request.headers.multi_items():
+        if is_secret_header(name):
+            found.append(value)
+            scheme, _, rest = value.partition(" ")
+            if rest and scheme.lower() in ("bearer", "basic", "token"):
+                found.append(rest.strip())
+    unique = {secret for secret in found if len(secret) >= _SHORTEST_SECRET}
+    return tuple(sorted(unique, key=len, reverse=True))  # longest first: a secret may contain another
+
+
+def _forms(secret: str) -> list[str]:
+    # A server echoing a secret inside JSON escapes quotes, backslashes and maybe non-ASCII characters.
+    escaped = json.dumps(secret)[1:-1]
+    ascii_escaped = json.dumps(secret, ensure_ascii=True)[1:-1]
+    return list(dict.fromkeys((secret, escaped, ascii_escaped)))
+
+
+def mask_text(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with every occurrence of a secret replaced by "[redacted]"."""
+    for secret in secrets:
+        for form in _forms(secret):
+            if form in text:
+                text = text.replace(form, REDACTED)
+    return text
+
+
+def _mask_bytes(content: bytes, secrets: tuple[str, ...]) -> bytes:
+    for secret in secrets:
+        for form in _forms(secret):
+            encoded = form.encode("utf-8", "surrogatepass")
+            if encoded in content:
+                content = content.replace(encoded, REDACTED.encode())
+    return content
+
+
+def mask_value(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A parsed JSON value with every string (keys included) masked; nested too deeply: masked text."""
+    if not secrets:
+        return value
+    try:
+        return _mask(value, secrets)
+    except RecursionError:
+        return mask_text(repr(value)[:1000], secrets)
+
+
+def _mask(value: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    if isinstance(value, dict):
+        return {_mask(key, secrets): _mask(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask(item, secrets) for item in value]
+    return value
+
 
 # The copy's content is already decoded; these would make httpx decode or frame it a second time.
 _FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -32,9 +113,11 @@ def safe_url(url: httpx.URL) -> httpx.URL:
     return url.copy_with(username=None, password=None) if url.userinfo else url
 
 
-def _headers(headers: httpx.Headers, *, drop: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+def _headers(
+    headers: httpx.Headers, *, drop: frozenset[str] = frozenset(), secrets: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     return [
-        (name, REDACTED if name.lower() in SECRET_HEADERS else value)
+        (name, mask_text(safe_header_value(name, value), secrets))
         for name, value in headers.multi_items()
         if name.lower() not in drop
     ]
@@ -48,14 +131,16 @@ def scrub_request(request: httpx.Request) -> httpx.Request:
 def scrub_response(response: httpx.Response) -> httpx.Response:
     """Status, reason, HTTP version, redacted headers and the (decoded) body of `response`; its request
     scrubbed; no history, no `next_request`. A body that was never read is left out, and so is the body of a
-    successful credential exchange."""
+    credential exchange; the client's secrets are masked in the body and headers kept."""
     request = response._request  # `response.request` raises when no request is attached
     try:
         content = response.content
     except httpx.ResponseNotRead:
         content = b""
-    if request is not None and request.extensions.get(SECRET_EXCHANGE) and response.is_success:
+    if request is not None and request.extensions.get(SECRET_EXCHANGE):
         content = b""
+    secrets = request_secrets(request)
+    content = _mask_bytes(content, secrets)
     extensions: dict[str, Any] = {
         key: response.extensions[key]
         for key in ("http_version", "reason_phrase")
@@ -63,7 +148,7 @@ def scrub_response(response: httpx.Response) -> httpx.Response:
     }
     copy = httpx.Response(
         response.status_code,
-        headers=_headers(response.headers, drop=_FRAMING),
+        headers=_headers(response.headers, drop=_FRAMING, secrets=secrets),
         content=content,
         request=scrub_request(request) if request is not None else None,
         extensions=extensions,

@@ -365,7 +365,7 @@ def check_real_report(report: BulkReport, api: FakeAPI, server: ImportServer, co
     envelope_failure, http_failure = failures[3], failures[7]
     assert isinstance(envelope_failure.exception, MutationFailedError)
     assert envelope_failure.error == (
-        "MutationFailedError: the import reported status 400 under HTTP 200: Procedure failed; Pin colour invalid"
+        "MutationFailedError: the write reported status 400 under HTTP 200: Procedure failed; Pin colour invalid"
     )
     assert http_failure.error is not None and http_failure.error.startswith("InternalServerError: HTTP 500")
     assert "database unavailable" in http_failure.error and "secret-key" not in http_failure.error

@@ -37,7 +37,7 @@ NOT_JSON: dict[str, tuple[Reply, str]] = {
         """got text that is not JSON: '[{"name": "Boil'""",
     ),
     "empty 200": (Reply(200), "got an empty body"),
-    "204": (Reply(204), "got an empty body"),
+    "204": (Reply(204), "got HTTP 204"),  # the document defines only 200 for every read
     "plain text": (
         Reply(200, b"Service temporarily unavailable", {"Content-Type": "text/plain"}),
         "got text",

@@ -242,6 +242,8 @@ def _load_json(session: Session, source: str) -> Any:
         raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--json") from None
     except ValueError as exc:
         raise click.BadParameter(f"not JSON: {exc}", param_hint="--json") from None
+    except RecursionError:
+        raise click.BadParameter("JSON nested too deeply to read", param_hint="--json") from None
 
 
 # --- reads ---------------------------------------------------------------------------------------------

@@ -70,7 +70,10 @@ class BodyField:
         if self.kind == "enum" and self.enum is not None:
             return enum_value(self.enum, text)
         if self.kind == "json":
-            return json.loads(text)
+            try:
+                return json.loads(text)
+            except RecursionError:
+                raise ValueError("JSON nested too deeply to read") from None
         return text
 
 

@@ -149,6 +149,8 @@ def iter_ndjson(stream: IO[str]) -> Iterator[Any]:
                 yield json.loads(line)
             except ValueError as exc:
                 raise InputError(f"line {number}: not JSON ({exc})") from None
+            except RecursionError:
+                raise InputError(f"line {number}: JSON nested too deeply to read") from None
 
 
 def iter_json_array(stream: IO[str]) -> Iterator[Any]:
@@ -183,6 +185,10 @@ def iter_json_array(stream: IO[str]) -> Iterator[Any]:
         while True:
             try:
                 item, end = decoder.raw_decode(buffer, position)
+            except RecursionError:
+                raise InputError(
+                    f"JSON nested too deeply to read at character {consumed + position}"
+                ) from None
             except ValueError as exc:
                 more = stream.read(_BLOCK)
                 if not more:

@@ -360,7 +360,14 @@ def _chunk_call(first: int, chunk: list[object]) -> Call[MutationResult]:
 
 
 def _call(body: list[dict[str, Any]]) -> Call[MutationResult]:
-    return Call(method="POST", path=IMPORT_PATH, parse=parse_mutation, json=body, has_body=True)
+    return Call(
+        method="POST",
+        path=IMPORT_PATH,
+        parse=parse_mutation,
+        json=body,
+        has_body=True,
+        route=("POST", IMPORT_PATH),
+    )
 
 
 def _succeeded(index: int, first: int, chunk: list[object], result: MutationResult) -> ChunkOutcome:

@@ -66,10 +66,17 @@ def default_text(field: FieldSpec, procedure: str) -> str | None:
 
 
 def check_length(text: str, field: FieldSpec, procedure: str) -> None:
-    """Refuse text longer than the field's [MaxLength], counted in UTF-16 code units as .NET counts."""
+    """Refuse text longer than the field's [MaxLength], counted in UTF-16 code units as .NET counts, and text
+    holding a lone surrogate (not valid Unicode, so not sendable)."""
+    try:
+        length = len(text.encode("utf-16-le")) // 2
+    except UnicodeEncodeError:
+        raise InvalidRequestError(
+            f"{procedure}: field {field.json_name!r} ({field.parameter}) holds a lone surrogate"
+            " (text that is not valid Unicode)"
+        ) from None
     if field.max_length is None:
         return
-    length = len(text.encode("utf-16-le")) // 2
     if length > field.max_length:
         raise InvalidRequestError(
             f"{procedure}: field {field.json_name!r} ({field.parameter}) is {length} characters long;"

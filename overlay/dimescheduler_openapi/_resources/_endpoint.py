@@ -54,6 +54,7 @@ class Endpoint:
             params=params,
             json=body,
             has_body=has_body,
+            route=(self.method, self.path),
         )
 
     def expand(self, values: Mapping[str, str]) -> str:
@@ -68,11 +69,21 @@ def path_value(value: str, name: str) -> str:
         raise InvalidRequestError(f"{name} must be a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidRequestError(f"{name} must not be empty" + (" or blank" if value else ""))
+    if _has_surrogate(value):
+        raise InvalidRequestError(f"{name} holds a lone surrogate (text that is not valid Unicode)")
     if value in (".", ".."):
         raise InvalidRequestError(
             f"{name} must not be {value!r}: as a path segment it would change the route that is called"
         )
     return value
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def query(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from .._errors import UnsupportedOperationError
+from .._call import Call
+from .._errors import UnsupportedOperationError, unexpected_response
 from .._parsing import parse_model, parse_models
 from ._endpoint import Endpoint
 
@@ -30,6 +31,35 @@ def route(method: str, path: str) -> Any:
             "out by `nox -s generate`: see openapi/upstream.meta.json)"
         )
     return found
+
+
+# Until the route table carries each operation's documented 2xx codes (`Route.success`), every operation is
+# taken to document only 200, which is what the pinned document gives each of them.
+_DEFAULT_SUCCESS = ("200",)
+
+
+@cache
+def documented_success(method: str, path: str) -> tuple[str, ...]:
+    """The 2xx status codes the document defines for `method path` ("200", "2XX", ...)."""
+    try:
+        found = route(method, path)
+    except UnsupportedOperationError:
+        return _DEFAULT_SUCCESS
+    codes = getattr(found, "success", None)
+    return tuple(str(code).upper() for code in codes) if codes else _DEFAULT_SUCCESS
+
+
+def check_documented(call: Call[Any], response: httpx.Response) -> None:
+    """UnexpectedResponseError for a 2xx answer whose status the call's operation does not document: a write
+    answered 202 (accepted, maybe never done) or 206 is not done."""
+    if call.route is None:
+        return
+    codes = documented_success(*call.route)
+    status = str(response.status_code)
+    if status in codes or "2XX" in codes:
+        return
+    expected = "HTTP " + " or ".join(codes) + " (the status codes the document defines for this operation)"
+    raise unexpected_response(response, expected, got=f"HTTP {status}")
 
 
 @cache
