@@ -111,5 +111,5 @@ def bench(session: nox.Session) -> None:
     Prints a table (goal vs measured, PASS/MISS per row) and writes build/bench/bench.json; always exits 0
     on MISS (it reports, it does not gate). `-- --rounds N`, `-- --only decode,calls,startup,bulk,regenerate`.
     """
-    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["bench"])
+    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["bench"], *EXTRAS["cli"])
     session.run("python", "scripts/bench/run.py", *session.posargs)
