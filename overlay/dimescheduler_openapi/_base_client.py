@@ -17,7 +17,15 @@ from ._environment import Environment
 from ._errors import ConfigurationError, InvalidRequestError, connection_error, status_error
 from ._json_body import encode_json
 from ._scrub import safe_url, scrub_response
-from ._transports import DEADLINE, Deadline, instrument, instrument_async, parse_retry_after
+from ._transports import (
+    DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_BYTES,
+    Deadline,
+    instrument,
+    instrument_async,
+    parse_retry_after,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -91,10 +99,25 @@ class ClientBase:
     _settings: Settings
     _capture: ContextVar[CapturedResponse | None]
     _deadline: float | None
+    _max_response_bytes: int | None
 
-    def _init_base(self, settings: Settings, deadline: float | None) -> None:
+    def _init_base(
+        self,
+        settings: Settings,
+        deadline: float | None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._settings = settings
         self._deadline = checked_deadline(deadline, ConfigurationError)
+        if max_response_bytes is not None and (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise ConfigurationError(
+                f"max_response_bytes must be a positive number of bytes, or None; not {max_response_bytes!r}"
+            )
+        self._max_response_bytes = max_response_bytes
         # One variable per client, so a capture block records only this client's answers; a ContextVar keeps
         # concurrent threads and asyncio tasks apart.
         self._capture = ContextVar(f"dimescheduler_openapi_capture_{id(self)}", default=None)
@@ -141,9 +164,11 @@ class ClientBase:
             self._record(response)
 
     def _with_deadline(self, request: httpx.Request) -> None:
-        """Request hook: a raw call gets the client's deadline (overlay calls already carry theirs)."""
+        """Request hook: a raw call gets the client's deadline (overlay calls already carry theirs), and
+        every request the client's answer-size limit."""
         if self._deadline is not None and DEADLINE not in request.extensions:
             request.extensions[DEADLINE] = Deadline.after(self._deadline)
+        request.extensions[MAX_BYTES] = self._max_response_bytes
 
     def __repr__(self) -> str:
         return (

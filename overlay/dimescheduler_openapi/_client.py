@@ -29,6 +29,7 @@ from ._environment import Environment
 from ._errors import ConfigurationError, connection_error
 from ._resources import AsyncResources, SyncResources
 from ._resources._resolve import check_documented
+from ._transports.limit import DEFAULT_MAX_RESPONSE_BYTES
 from ._transports.retry import RetryConfig
 
 if TYPE_CHECKING:
@@ -51,7 +52,9 @@ class DimeSchedulerClient(ClientBase, SyncResources):
     `timeout=` (seconds or an httpx.Timeout) bounds each network wait: connecting, each read, each write,
     waiting for a pooled connection. `deadline=` (seconds, default None: no limit) bounds each call as a
     whole: the `/token` exchange, every attempt, the waits between retries and reading the answer; past it
-    the call raises APITimeoutError. Both can be overridden per call.
+    the call raises APITimeoutError. Both can be overridden per call. `max_response_bytes=` (default
+    512 MiB; None: no limit) bounds the size of an answer's body: past it the read stops and the call raises
+    ResponseTooLargeError (never retried).
     `transport=` or extra httpx keyword arguments configure the httpx client built here (`follow_redirects`
     excepted: redirects are never followed); or pass a ready `http_client=` (an httpx.Client): it is
     re-pointed at the API (base URL, auth, headers, `timeout=`, retries) and closed with this client.
@@ -69,6 +72,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
         headers: Mapping[str, str] | None = None,
         retry: RetryConfig | bool | int | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         **httpx_kwargs: Any,
@@ -83,7 +87,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
             retry=retry,
             is_async=False,
         )
-        self._init_base(settings, deadline)
+        self._init_base(settings, deadline, max_response_bytes)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.Client):
@@ -157,6 +161,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
         headers: Mapping[str, str] | None = None,
         retry: RetryConfig | bool | int | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         **httpx_kwargs: Any,
@@ -171,7 +176,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
             retry=retry,
             is_async=True,
         )
-        self._init_base(settings, deadline)
+        self._init_base(settings, deadline, max_response_bytes)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.AsyncClient):

@@ -41,6 +41,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RedirectError",
+    "ResponseTooLargeError",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsupportedOperationError",
@@ -94,6 +95,15 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool), or the call's `deadline` passed."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The answer's body is larger than the client's `max_response_bytes` (its `max_bytes`); it was not read
+    to the end and is not retried."""
+
+    def __init__(self, message: str, *, max_bytes: int, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+        self.max_bytes = max_bytes
 
 
 class PaginationError(APIError):
@@ -343,6 +353,13 @@ def connection_error(exc: httpx.RequestError, request: httpx.Request) -> APIConn
     scrubbed copy of the request, as it becomes the typed error's `__cause__`."""
     _scrub_chain(exc, request)
     target = f"{request.method} {request.url.copy_with(query=None)}"
+    max_bytes = getattr(exc, "max_bytes", None)
+    if isinstance(max_bytes, int):
+        return ResponseTooLargeError(
+            f"{target}: the answer is larger than {max_bytes:,} bytes (max_response_bytes); not read",
+            max_bytes=max_bytes,
+            request=request,
+        )
     deadline = getattr(exc, "deadline_seconds", None)
     if deadline is not None:
         return APITimeoutError(

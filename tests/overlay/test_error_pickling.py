@@ -108,6 +108,16 @@ def all_errors() -> dict[str, DimeSchedulerError]:
     errors["broken input"] = raised(
         lambda: run_bulk_sync(answering(200, json=FAILED_ENVELOPE), broken_input(), chunk_size=1)
     )
+    errors["too large"] = raised(
+        lambda: DimeSchedulerClient(
+            api_key=API_KEY,
+            environment="https://api.test",
+            transport=httpx.MockTransport(
+                lambda request: httpx.Response(200, content=b"[" + b" " * 2048 + b"]")
+            ),
+            max_response_bytes=1024,
+        ).execute(ping)
+    )
     errors["unsupported"] = dimescheduler_openapi.UnsupportedOperationError("GET /gone is not in the client")
     errors["base"] = DimeSchedulerError("something")
     errors["api error"] = dimescheduler_openapi.APIError(

@@ -1,17 +1,26 @@
 """The transport stack under every client: retries (optional) around per-attempt logging around the
-per-attempt deadline around the real transport (httpx's connection pool, a proxy, or whatever the caller
-injected)."""
+per-attempt deadline around the answer-size limit around the real transport (httpx's connection pool, a
+proxy, or whatever the caller injected)."""
 
 from __future__ import annotations
 
 import httpx
 
 from .deadline import DEADLINE, AsyncDeadlineTransport, Deadline, DeadlineExceeded, DeadlineTransport
+from .limit import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_BYTES,
+    AsyncSizeLimitTransport,
+    ResponseTooLarge,
+    SizeLimitTransport,
+)
 from .logged import AsyncLoggingTransport, LoggingTransport
 from .retry import AsyncRetryTransport, RetryConfig, RetryTransport, parse_retry_after, retry_config
 
 __all__ = [
     "DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "MAX_BYTES",
     "AsyncDeadlineTransport",
     "AsyncLoggingTransport",
     "AsyncRetryTransport",
@@ -19,6 +28,7 @@ __all__ = [
     "DeadlineExceeded",
     "DeadlineTransport",
     "LoggingTransport",
+    "ResponseTooLarge",
     "RetryConfig",
     "RetryTransport",
     "instrument",
@@ -34,12 +44,12 @@ _AOURS = (AsyncRetryTransport, AsyncLoggingTransport, AsyncDeadlineTransport)
 def instrument(inner: httpx.BaseTransport, retry: RetryConfig | None) -> httpx.BaseTransport:
     if isinstance(inner, _OURS):
         return inner  # already ours (the same httpx client handed to a second SDK client)
-    logged = LoggingTransport(DeadlineTransport(inner))
+    logged = LoggingTransport(DeadlineTransport(SizeLimitTransport(inner)))
     return RetryTransport(logged, retry) if retry is not None else logged
 
 
 def instrument_async(inner: httpx.AsyncBaseTransport, retry: RetryConfig | None) -> httpx.AsyncBaseTransport:
     if isinstance(inner, _AOURS):
         return inner
-    logged = AsyncLoggingTransport(AsyncDeadlineTransport(inner))
+    logged = AsyncLoggingTransport(AsyncDeadlineTransport(AsyncSizeLimitTransport(inner)))
     return AsyncRetryTransport(logged, retry) if retry is not None else logged
