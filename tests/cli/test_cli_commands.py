@@ -308,3 +308,15 @@ def test_python_dash_m_and_completion_script() -> None:
         text=True,
     )
     assert completion.returncode == 0 and "_DIMESCHEDULER_OPENAPI_COMPLETE" in completion.stdout
+
+
+def test_missing_credentials_are_explained_in_command_line_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+    from dimescheduler_openapi._cli import cli
+
+    for name in ("DIMESCHEDULER_API_KEY", "DIMESCHEDULER_USERNAME", "DIMESCHEDULER_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["categories", "get-all"], env={"DIMESCHEDULER_ENVIRONMENT": "sandbox"})
+    assert result.exit_code == 2
+    assert "use --api-key-stdin, or -u NAME with --password-stdin" in result.output
+    assert "api_key=" not in result.output

@@ -43,9 +43,9 @@ def test_the_readme_shows_the_main_commands() -> None:
 @pytest.mark.parametrize("args", readme_commands(), ids=lambda args: " ".join(args)[:60])
 def test_readme_command_runs_against_prism(
     args: list[str],
-    prism_url: str,
+    prism_url: str,  # noqa: F811
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "jobs.json").write_text(json.dumps([JOB, {**JOB, "jobNo": "J2"}]), encoding="utf-8")
     (tmp_path / "jobs.csv").write_text(

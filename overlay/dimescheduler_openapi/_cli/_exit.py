@@ -49,6 +49,11 @@ def exit_code(exc: BaseException) -> int:
 def one_line(exc: BaseException) -> str:
     """`error: <message> (request id X)` for API errors; the message itself is already one line and secret-free."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    # The library's hint names Python arguments; on the command line the same choices are options.
+    text = text.replace(
+        "pass api_key=, username= with password=, or token=, or set DIMESCHEDULER_API_KEY",
+        "use --api-key-stdin, or -u NAME with --password-stdin or the prompt, or set DIMESCHEDULER_API_KEY",
+    )
     request_id = getattr(exc, "request_id", None)
     if isinstance(exc, MutationFailedError):
         response = exc.response
