@@ -122,6 +122,8 @@ def test_partly_failing_import_writes_failed_records_that_rerun_cleanly(tmp_path
     assert len(rows) == 11
     assert all(row["_error"] for row in rows)
     assert any("BAD is refused" in row["_error"] for row in rows)
+    # the refused row is named by its place in the file, counted from 1 (the 23rd record)
+    assert [row["_error"].split(":")[0] for row in rows if not row["name"]] == ["record 23"]
     # fix the file and re-run it as is: the _error column/key is ignored
     fixed = [{**row, "name": (row["name"] or "P22").replace("BAD", "P13")} for row in rows]
     write_records(failed, fixed)

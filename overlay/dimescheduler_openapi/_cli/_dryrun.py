@@ -5,6 +5,7 @@ body values masked."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable
 from typing import IO, Any, TypeVar
 
@@ -71,7 +72,8 @@ def print_requests(requests: Iterable[dict[str, Any]], fmt: str, stream: IO[str]
         stream.write("[")
     for request in requests:
         if fmt == "json":
-            stream.write(("\n" if count == 0 else ",\n") + json.dumps(request, ensure_ascii=False, indent=2))
+            item = textwrap.indent(json.dumps(request, ensure_ascii=False, indent=2), "  ")
+            stream.write(("\n" if count == 0 else ",\n") + item)
         elif fmt == "ndjson":
             stream.write(json.dumps(request, ensure_ascii=False) + "\n")
         else:

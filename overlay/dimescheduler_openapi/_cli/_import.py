@@ -139,7 +139,7 @@ class _Requests:
                     raise DimeSchedulerError("the row has more cells than the header has columns")
                 yield build_import(self.spec, row)
             except DimeSchedulerError as exc:
-                reason = f"record {index}: {' '.join(str(exc).split())}"
+                reason = f"record {index + 1}: {' '.join(str(exc).split())}"
                 self.first_bad = self.first_bad or reason
                 self.skipped.append(index)
                 if self.failed is not None:
@@ -238,7 +238,7 @@ def _dry_run(session: Session, source: RecordFile, spec: ProcedureSpec, chunk_si
                 chunk.append(build_import(spec, row))
                 records += 1
             except DimeSchedulerError as exc:
-                bad.append(f"record {index}: {' '.join(str(exc).split())}")
+                bad.append(f"record {index + 1}: {' '.join(str(exc).split())}")
             if len(chunk) == chunk_size:
                 yield import_call(chunk)
                 chunk = []
