@@ -10,7 +10,7 @@ from typing import Any
 
 from .baseline import stock_model
 from .data import full_records, module_name, widest_read_model
-from .harness import Row, interleaved, median, paired_ratio
+from .harness import Row, compared, interleaved
 
 RECORDS = 10_000
 
@@ -55,17 +55,9 @@ def decode_rows(rounds: int) -> list[Row]:
     )
 
     def row(label: str, case: str, base: str, goal: str, goal_ratio: float | None, note: str = "") -> Row:
-        return Row(
-            group="decode" if "loads" in base else "encode",
-            name=label,
-            measured=median(times[case]),
-            baseline=median(times[base]),
-            unit="s",
-            goal=goal,
-            goal_ratio=goal_ratio,
-            ratio=paired_ratio(times[case], times[base]),
-            note=note or what,
-            samples={case: times[case], base: times[base]},
+        group = "decode" if "loads" in base else "encode"
+        return compared(
+            times, case, base, group=group, name=label, goal=goal, goal_ratio=goal_ratio, note=note or what
         )
 
     return [

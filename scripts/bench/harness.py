@@ -76,6 +76,34 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(numerator, denominator, strict=True))
 
 
+def compared(
+    times: dict[str, list[float]],
+    case: str,
+    base: str,
+    *,
+    group: str,
+    name: str,
+    goal: str,
+    goal_ratio: float | None,
+    note: str,
+    extra: dict[str, Any] | None = None,
+) -> Row:
+    """A row timing `case` against `base` (seconds per run, from `interleaved`): medians and paired ratio."""
+    return Row(
+        group=group,
+        name=name,
+        measured=median(times[case]),
+        baseline=median(times[base]),
+        unit="s",
+        goal=goal,
+        goal_ratio=goal_ratio,
+        ratio=paired_ratio(times[case], times[base]),
+        note=note,
+        samples={case: times[case], base: times[base]},
+        extra=extra or {},
+    )
+
+
 def source_env() -> dict[str, str]:
     """The environment for child processes: our sources importable without installing the project."""
     paths = [str(p) for p in SOURCE_PATHS]

@@ -30,7 +30,7 @@ import httpx
 
 from .calls import API_KEY
 from .data import _target, full_records, schemas, widest_read_model
-from .harness import Row, interleaved, median, paired_ratio, server_process
+from .harness import Row, compared, interleaved, server_process
 
 RECORDS = 10_000
 GOAL_VS_PYDANTIC = 1.0
@@ -210,18 +210,15 @@ def typed_rows(rounds: int, records: int = RECORDS) -> list[Row]:
     ours_label = "ours (orjson)" if fast else "ours (json: orjson not installed)"
 
     def row(label: str, case: str, base: str, goal_ratio: float | None, note: str = "") -> Row:
-        goal = "info" if goal_ratio is None else f"<= {goal_ratio:.2g}x"
-        return Row(
+        return compared(
+            times,
+            case,
+            base,
             group="typed decode",
             name=label,
-            measured=median(times[case]),
-            baseline=median(times[base]),
-            unit="s",
-            goal=goal,
+            goal=_goal(goal_ratio),
             goal_ratio=goal_ratio,
-            ratio=paired_ratio(times[case], times[base]),
             note=note or what,
-            samples={case: times[case], base: times[base]},
             extra={"peak_bytes": {case: peaks[case], base: peaks[base]}},
         )
 
@@ -277,17 +274,15 @@ def _over_http(
     note = f"GET /task answering {len(body) / 1e6:.1f} MB ({records:,} x {name}), keep-alive, 127.0.0.1"
 
     def row(label: str, case: str, base: str, goal_ratio: float | None) -> Row:
-        return Row(
+        return compared(
+            times,
+            case,
+            base,
             group="typed decode",
             name=label,
-            measured=median(times[case]),
-            baseline=median(times[base]),
-            unit="s",
-            goal="info" if goal_ratio is None else f"<= {goal_ratio:.2g}x",
+            goal=_goal(goal_ratio),
             goal_ratio=goal_ratio,
-            ratio=paired_ratio(times[case], times[base]),
             note=note,
-            samples={case: times[case], base: times[base]},
         )
 
     return [
@@ -303,3 +298,7 @@ def _over_http(
         ),
         row("  client.tasks.get() vs httpx + json.loads", "client.tasks.get()", "httpx + json.loads", None),
     ]
+
+
+def _goal(goal_ratio: float | None) -> str:
+    return "info" if goal_ratio is None else f"<= {goal_ratio:.2g}x"

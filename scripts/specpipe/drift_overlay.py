@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drift_changes import BREAKING, Severity
+from .drift_changes import BREAKING, MISSING, Severity, resolve
 from .errors import PipelineError
 
 OVERLAY_PACKAGE = "dimescheduler_openapi"
@@ -168,12 +168,8 @@ def _resolve(document: Mapping[str, Any], schema: Any) -> Any:
     for _ in range(_REF_DEPTH):
         if not (isinstance(schema, dict) and isinstance(schema.get("$ref"), str)):
             return schema
-        target: Any = document
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            target = (
-                target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
-            )
-        schema = target
+        target = resolve(document, schema["$ref"])
+        schema = None if target is MISSING else target
     return None
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .drift_changes import resolve
 from .errors import GenerationError
 
 Shape = Literal["one", "list", "one_or_list", "page"]
@@ -115,7 +116,7 @@ def _dropped_parameters(
     declared = []
     for parameter in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
         if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
-            parameter = _ref_target(doc, parameter["$ref"])
+            parameter = resolve(doc, parameter["$ref"])
         if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
             declared.append((str(parameter.get("in")), parameter["name"]))
     return tuple(
@@ -123,13 +124,6 @@ def _dropped_parameters(
         for location, name in dict.fromkeys(declared)
         if (location, name) not in generated
     )
-
-
-def _ref_target(document: Any, ref: str) -> Any:
-    target = document
-    for part in ref.removeprefix("#/").split("/"):
-        target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
-    return target
 
 
 def _skeleton(path: str) -> str:
