@@ -1,4 +1,7 @@
-"""Sessions: generate (main job), tests (whole suite), lint, spec, drift, downstream, mock, bench. See README."""
+"""Sessions: generate (main job), tests (whole suite), lint, spec, drift, downstream, mock, bench, docs.
+
+See docs/development.md. Tools come from the PEP 735 dependency groups of pyproject.toml (never published).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,12 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 EXTRAS = PYPROJECT["project"]["optional-dependencies"]
 RUNTIME = PYPROJECT["project"]["dependencies"]
 
+
+def group(*names: str) -> tuple[str, ...]:
+    """The requirements of dependency groups of pyproject.toml (`[dependency-groups]`, PEP 735)."""
+    return nox.project.dependency_groups(PYPROJECT, *names)
+
+
 nox.options.sessions = ["tests"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
@@ -19,16 +28,14 @@ nox.options.error_on_missing_interpreters = True
 @nox.session
 def generate(session: nox.Session) -> None:
     """Fetch the vendor document, normalize it, regenerate generated/ (offline: pinned copy, with a warning)."""
-    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.install(*RUNTIME, *group("generate"))
     session.run("python", "scripts/generate.py", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict on the overlay, the scripts and the noxfile."""
-    session.install(
-        *RUNTIME, *EXTRAS["generate"], *EXTRAS["test"], "mypy==2.4.1", "types-PyYAML==6.0.12.20261113"
-    )
+    session.install(*RUNTIME, *group("generate", "test", "lint"))
     session.install("-e", ".", "--no-deps")
     session.run("ruff", "check", "overlay", "scripts", "tests", "examples", "noxfile.py")
     session.run("ruff", "format", "--check", "overlay", "scripts", "tests", "examples", "noxfile.py")
@@ -45,6 +52,7 @@ def lint(session: nox.Session) -> None:
         "scripts/build_import_table.py",
         "scripts/examples/quickstart.py",
         "scripts/api_doc.py",
+        "scripts/docs_reference.py",
         "scripts/mock.py",
         "examples",
     )
@@ -55,7 +63,7 @@ def tests(session: nox.Session) -> None:
     """The whole suite: lint, then pytest (local servers on 127.0.0.1, Prism from scripts/package-lock.json)."""
     lint(session)
     # tests/pipeline/test_downstream.py runs the quick downstream checks
-    session.install(*EXTRAS["downstream"])
+    session.install(*group("downstream"))
     session.run(
         "python",
         "-c",
@@ -72,14 +80,14 @@ def drift(session: nox.Session) -> None:
     Fails on breaking drift or when the live document cannot be checked; `-- --fail-on any|never`, `-- --url URL`.
     Writes nothing under openapi/ or generated/.
     """
-    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.install(*RUNTIME, *group("generate"))
     session.run("python", "scripts/drift.py", *session.posargs)
 
 
 @nox.session
 def spec(session: nox.Session) -> None:
     """Validate and lint openapi/dimescheduler.json, check its conventions, write openapi/dimescheduler.yaml."""
-    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.install(*RUNTIME, *group("generate"))
     session.run("python", "scripts/spec.py", *session.posargs)
 
 
@@ -90,7 +98,7 @@ def downstream(session: nox.Session) -> None:
     OpenAPI Generator (python, typescript-fetch; from the 3.0 twin), datamodel-code-generator, @hey-api/openapi-ts
     and openapi-typescript; any generator warning fails. `-- --spec PATH`, `-- --only NAME,...`, `-- --fast`.
     """
-    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["downstream"])
+    session.install(*RUNTIME, *group("generate", "downstream"))
     session.run("python", "scripts/downstream.py", *session.posargs)
 
 
@@ -100,7 +108,7 @@ def mock(session: nox.Session) -> None:
 
     `-- --port N`, `-- --host H`, `-- --spec PATH`. Any API key works; answers are the document's examples.
     """
-    session.install(*RUNTIME, *EXTRAS["generate"])
+    session.install(*RUNTIME, *group("generate"))
     session.run("python", "scripts/mock.py", *session.posargs)
 
 
@@ -111,5 +119,18 @@ def bench(session: nox.Session) -> None:
     Prints a table (goal vs measured, PASS/MISS per row) and writes build/bench/bench.json; always exits 0
     on MISS (it reports, it does not gate). `-- --rounds N`, `-- --only decode,calls,startup,bulk,regenerate`.
     """
-    session.install(*RUNTIME, *EXTRAS["generate"], *EXTRAS["bench"], *EXTRAS["cli"])
+    session.install(*RUNTIME, *group("generate", "bench"), *EXTRAS["cli"])
     session.run("python", "scripts/bench/run.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (MkDocs Material, mkdocstrings) into build/site/, strict.
+
+    A broken link, a missing anchor or a reference mkdocstrings cannot resolve fails the build. The reference
+    pages of the route table, the models and the operations are written by scripts/docs_reference.py.
+    """
+    session.install(*RUNTIME, *group("docs"), *EXTRAS["cli"])
+    session.install("-e", ".", "--no-deps")
+    quiet = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # a banner, not a build problem
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=quiet)

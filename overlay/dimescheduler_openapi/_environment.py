@@ -9,6 +9,7 @@ from enum import StrEnum
 import httpx
 
 from ._errors import ConfigurationError
+from ._suggest import did_you_mean
 
 
 class Environment(StrEnum):
@@ -55,7 +56,10 @@ def resolve_environment(value: Environment | str) -> Target:
     if member is not None:
         return Target(member.value, member)
     if "://" not in text:
-        raise ConfigurationError(f"unknown environment {masked(text)!r}: use {_NAMES} or an http(s) base URL")
+        hint = did_you_mean(text.lower(), [member.name.lower() for member in Environment])
+        raise ConfigurationError(
+            f"unknown environment {masked(text)!r}{hint}: use {_NAMES} or an http(s) base URL"
+        )
     return _custom_target(text)
 
 

@@ -1,7 +1,8 @@
-"""The README's command-line examples, copied as a user would, run against Prism serving the pinned document.
+"""The documented command-line examples, copied as a user would, run against Prism serving the pinned document.
 
-Each `dimescheduler-openapi ...` line of the `sh` block in the "Command line" section runs in a folder that
-holds the files it names (`jobs.json`, `jobs.csv`); `-e sandbox` is pointed at the test's Prism instead.
+Each `dimescheduler-openapi ...` line of the `sh` blocks of the README's "Command line" section and of the
+command-line guide (docs/guides/cli.md) runs in a folder that holds the files it names (`jobs.json`,
+`jobs.csv`); `-e sandbox` is pointed at the test's Prism instead.
 """
 
 from __future__ import annotations
@@ -16,16 +17,20 @@ from click.testing import CliRunner
 from dimescheduler_openapi._cli import cli
 from prism import free_port, prism_url  # noqa: F401  (session fixture)
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+REPO = Path(__file__).resolve().parents[2]
+README = REPO / "README.md"
+GUIDE = REPO / "docs" / "guides" / "cli.md"
 JOB = {"sourceApp": "BC", "sourceType": "SO", "jobNo": "J1", "shortDescription": "Boiler"}
 
 
 def readme_commands() -> list[list[str]]:
     section = README.read_text(encoding="utf-8").split("## Command line", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block, "no sh block in the README's Command line section"
-    lines = [line.split("  #", 1)[0].strip() for line in block.group(1).splitlines()]
-    return [shlex.split(line)[1:] for line in lines if line.startswith("dimescheduler-openapi ")]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    assert blocks, "no sh block in the README's Command line section"
+    blocks += re.findall(r"```sh\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
+    lines = [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines()]
+    commands = [shlex.split(line)[1:] for line in lines if line.startswith("dimescheduler-openapi ")]
+    return list({tuple(args): args for args in commands}.values())
 
 
 def verb(args: list[str]) -> str:

@@ -1,16 +1,16 @@
-"""examples/ and the README's runnable code blocks run for real against Prism serving the pinned document;
-`nox -s mock` starts Prism and stops it cleanly on SIGTERM and Ctrl-C."""
+"""examples/ and the runnable code blocks of the README and docs/ run for real against Prism serving the pinned
+document; `nox -s mock` starts Prism and stops it cleanly on SIGTERM and Ctrl-C."""
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import docpages
 import httpx
 import pytest
 import yaml
@@ -74,12 +74,12 @@ def test_the_drift_ci_examples_are_well_formed() -> None:
 
 
 def readme_blocks() -> list[str]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"<!-- runnable -->\n```python\n(.*?)```", text, re.S)
+    """The `<!-- runnable -->` python blocks of the README and of the documentation pages under docs/."""
+    return docpages.blocks("python", marker="runnable")
 
 
-def test_the_readme_has_runnable_blocks() -> None:
-    assert readme_blocks(), "no `<!-- runnable -->` python block in README.md"
+def test_the_documentation_has_runnable_blocks() -> None:
+    assert readme_blocks(), "no `<!-- runnable -->` python block in README.md or docs/"
 
 
 @pytest.mark.node

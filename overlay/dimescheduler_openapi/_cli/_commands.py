@@ -12,6 +12,7 @@ Groups build their commands on first use, so `--help` of one group imports only 
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import json
 import sys
@@ -25,7 +26,8 @@ import click
 
 from .._resources import SyncResources, declared_operations
 from .._resources._endpoint import Endpoint
-from ._dryrun import RecordingClient, describe, print_requests
+from ._columns import default_columns, parse_columns
+from ._dryrun import RecordingClient, describe, dry_run_target, print_requests
 from ._fields import BodyField, body_fields, kebab, route
 from ._output import FORMATS, emit, stdout_format
 from ._session import Session
@@ -50,6 +52,29 @@ class LazyGroup(click.Group):
             found = self.loaders[cmd_name]()
             self.add_command(found, cmd_name)
         return found
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with a did-you-mean when the name is unknown (`job` -> `jobs`, `get-al` -> `get-all`)."""
+        name = args[0] if args else ""
+        if not args or self.get_command(ctx, name) is not None or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        close = suggest_command(name, self.list_commands(ctx))
+        ctx.fail(f"No such command '{name}'." + (f" Did you mean '{close}'?" if close else ""))
+
+
+def suggest_command(name: str, names: list[str]) -> str | None:
+    """The closest command name: a singular/plural or kebab/snake spelling first, else difflib's pick."""
+    wanted = name.lower().replace("_", "-")
+    for candidate in names:
+        if wanted in (candidate, candidate + "s", candidate + "es") or candidate in (
+            wanted + "s",
+            wanted + "es",
+        ):
+            return candidate
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def accessor_groups() -> dict[str, Callable[[], click.Command]]:
@@ -163,8 +188,8 @@ def _write_command(
         if dry_run:
             recorder = RecordingClient()
             bound_method(recorder, accessor, method)(body)
-            client = session.client()
-            print_requests(describe(recorder.calls, client.base_url, client.auth_kind), fmt, sys.stdout)
+            target = dry_run_target(session.environment, session.username)
+            print_requests(describe(recorder.calls, *target), fmt, sys.stdout)
             return
         emit(bound_method(session.client(), accessor, method)(body), fmt, sys.stdout)
 
@@ -265,13 +290,23 @@ def _read_command(
         if sample:
             example.append(sample)
     params.append(_output_option())
+    defaults = default_columns(endpoint.method, endpoint.path)
+    params.append(
+        click.Option(
+            ["--columns", "-c", "columns_text"],
+            metavar="A,B,...|all",
+            help="Fields to show, JSON names, in every format ('all': every field)."
+            + (f" Table default: {','.join(defaults)}." if defaults else ""),
+        )
+    )
     if endpoint.method != "GET":  # none today: reads are GETs
         params.append(
             click.Option(["--dry-run"], is_flag=True, help="Print the request instead of sending it.")
         )
 
-    def callback(output: str | None, dry_run: bool = False, **values: Any) -> None:
+    def callback(output: str | None, columns_text: str | None, dry_run: bool = False, **values: Any) -> None:
         session = _session()
+        chosen = parse_columns(columns_text)
         args, kwargs = [], {}
         for parameter in parameters:
             value = values[parameter.name]
@@ -290,11 +325,11 @@ def _read_command(
         if dry_run:
             recorder = RecordingClient()
             bound_method(recorder, accessor, method)(*args, **kwargs)
-            client = session.client()
-            print_requests(describe(recorder.calls, client.base_url, client.auth_kind), fmt, sys.stdout)
+            target = dry_run_target(session.environment, session.username)
+            print_requests(describe(recorder.calls, *target), fmt, sys.stdout)
             return
         result = bound_method(session.client(), accessor, method)(*args, **kwargs)
-        emit(result, fmt, sys.stdout)
+        emit(result, fmt, sys.stdout, columns=chosen, default_columns=defaults)
 
     return click.Command(
         kebab(method),

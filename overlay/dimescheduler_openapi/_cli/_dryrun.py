@@ -5,6 +5,7 @@ body values masked."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Iterable
 from typing import IO, Any, TypeVar
@@ -13,12 +14,24 @@ import httpx
 
 from .._base_client import build_request
 from .._call import Call
+from .._config import ENV_API_KEY, ENV_USERNAME, _target
 from .._logging import REDACTED
 from .._resources import SyncResources
 
 T = TypeVar("T")
 
 SECRET_WORDS = ("password", "secret", "token", "apikey", "api_key")
+
+
+def dry_run_target(environment: str | None, username: str | None) -> tuple[str, str]:
+    """(base URL, auth kind) a dry run prints, from the options and the environment variables alone.
+
+    Nothing is sent, so no credential is read or required: the auth header is shown masked, as a JWT
+    bearer when a user name is given (`-u` or DIMESCHEDULER_USERNAME), else as the API key header.
+    """
+    target = _target(environment, os.environ)
+    jwt = bool(username or os.environ.get(ENV_USERNAME)) and not os.environ.get(ENV_API_KEY)
+    return target.base_url, "jwt" if jwt else "api_key"
 
 
 class RecordingClient(SyncResources):
