@@ -71,6 +71,7 @@ def operations_page() -> str:
                 f" {_cell(operation.get('summary', ''))} |"
             )
     summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+    doubtful = [row for row in rows if row.split(" | ")[3] in ("low", "none")]
     return "\n".join(
         [
             "# Operations and their confidence",
@@ -80,6 +81,14 @@ def operations_page() -> str:
             "document was reconstructed from agree on it (high, medium, low; none when the document does not say).",
             "Treat a low-confidence operation as a guess: check its answers before relying on their shape.",
             f"Written from the document and the route table when the site is built ({summary}).",
+            "",
+            "## Low or no confidence",
+            "",
+            "| operation | accessor method | generated function | confidence | summary |",
+            "|---|---|---|---|---|",
+            *doubtful,
+            "",
+            "## Every operation",
             "",
             "| operation | accessor method | generated function | confidence | summary |",
             "|---|---|---|---|---|",
@@ -153,7 +162,7 @@ def models_page() -> str:
             continue
         lines += ["| Python | JSON | type | required | description |", "|---|---|---|---|---|"]
         lines += [
-            f"| `{py}` | `{key}` | `{_cell(kind)}` | {'yes' if required else ''} | {_cell(text)} |"
+            f"| `{py}` | `{key}` | {_cell(kind)} | {'yes' if required else ''} | {_cell(text)} |"
             for py, key, kind, required, text in fields
         ]
         lines.append("")

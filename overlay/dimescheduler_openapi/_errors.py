@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from ._logging import describe
+from ._problem import attempts_note, server_reason
 from ._scrub import (
     SECRET_EXCHANGE,
     TOKEN_BODY_NOTE,
@@ -286,9 +287,10 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
             body=body,
             location=location,
         )
-    reason = error_message(body)
+    reason = server_reason(body, response.headers)
     if reason:
-        line += ": " + " ".join(reason.split())[:300]
+        line += ": " + reason[:600]
+    line += attempts_note(response.request)
     if response.status_code == 429:
         return RateLimitError(line, response=response, body=body, retry_after=retry_after)
     if response.status_code >= 500:
@@ -365,9 +367,10 @@ def connection_error(exc: httpx.RequestError, request: httpx.Request) -> APIConn
         return APITimeoutError(
             f"{target} did not finish within its deadline of {deadline:g} s", request=request
         )
+    retried = attempts_note(request)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{target} timed out ({type(exc).__name__})", request=request)
-    return APIConnectionError(f"{target} failed: {describe(exc)}", request=request)
+        return APITimeoutError(f"{target} timed out ({type(exc).__name__}){retried}", request=request)
+    return APIConnectionError(f"{target} failed: {describe(exc)}{retried}", request=request)
 
 
 def _scrub_chain(exc: BaseException, request: httpx.Request) -> None:

@@ -17,6 +17,10 @@ from fakeapi import Received, Reply, serve_api
 from spec_samples import minimal, resolve, response_schema
 
 REPO = Path(__file__).resolve().parents[2]
+VALIDATION = {
+    "title": "One or more validation errors occurred.",
+    "errors": {"ParameterValues": ["bad value"]},
+}
 
 
 def wide_job(job_no: str, description: str) -> dict[str, Any]:
@@ -101,12 +105,12 @@ def test_columns_apply_to_every_format() -> None:
         as_json = run(["jobs", "get-all", "--columns", "jobNo,name", "-o", "json"], server.base_url)
         as_csv = run(["jobs", "get-all", "-c", "jobNo", "-o", "csv"], server.base_url)
         every = run(["jobs", "get-all", "-o", "json"], server.base_url)
-    assert json.loads(as_json.output) == [
+    assert json.loads(as_json.stdout) == [
         {"jobNo": "J1", "name": "Name of J1"},
         {"jobNo": "J2", "name": "Name of J2"},
     ]
-    assert as_csv.output.splitlines() == ["jobNo", "J1", "J2"]
-    assert len(json.loads(every.output)[0]) > 50  # without --columns, machine formats keep every field
+    assert as_csv.stdout.splitlines() == ["jobNo", "J1", "J2"]
+    assert len(json.loads(every.stdout)[0]) > 50  # without --columns, machine formats keep every field
 
 
 def test_an_unknown_column_is_refused_with_a_suggestion() -> None:
@@ -134,7 +138,7 @@ def test_dry_run_needs_no_credentials() -> None:
         DIMESCHEDULER_API_KEY="",
     )
     assert result.exit_code == 0, result.output
-    request = json.loads(result.output)[0]
+    request = json.loads(result.stdout)[0]
     assert request["method"] == "POST" and request["url"] == "https://sandbox.api.dimescheduler.com/category"
     assert request["headers"]["X-API-KEY"] == "[redacted]"
 
@@ -158,3 +162,19 @@ def test_a_misspelt_environment_gets_a_suggestion() -> None:
     result = run(["-e", "prodution", "categories", "get-all"])
     assert result.exit_code == 2
     assert "unknown environment 'prodution' (did you mean 'production'?)" in result.output
+
+
+def test_the_cli_line_and_each_failed_row_carry_the_reason(tmp_path: Path) -> None:
+    source = tmp_path / "pins.csv"
+    source.write_text("name,color\nP1,#00FF00\nP2,#00FF00\n", encoding="utf-8")
+    failed = tmp_path / "failed.csv"
+    with serve_api(lambda received: Reply.json(VALIDATION, status=400)) as api:
+        line = run(["categories", "get-all"], api.base_url)
+        imported = run(
+            ["import", str(source), "-p", "pin.append", "--failed", str(failed), "-o", "json"], api.base_url
+        )
+    assert line.exit_code == 3
+    assert "ParameterValues: bad value" in line.output
+    assert imported.exit_code == 5
+    rows = failed.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 3 and all("ParameterValues: bad value" in row for row in rows[1:]), rows

@@ -30,6 +30,7 @@ import httpx
 
 from .._errors import ConfigurationError
 from .._logging import describe, logger
+from .._problem import ATTEMPTS
 from .deadline import remaining
 
 __all__ = [
@@ -240,14 +241,15 @@ def buffers_body(request: httpx.Request) -> bool:
 
 
 def _log_retry(request: httpx.Request, reason: str, delay: float, retry: int, max_retries: int) -> None:
-    logger.debug(
-        "retrying %s %s in %.2f s (retry %d of %d) after %s",
+    """At INFO: a retry is worth knowing about without turning on DEBUG (path only: no query, no secret)."""
+    logger.info(
+        "retrying %s %s after %s (attempt %d of %d failed); waiting %.2f s",
         request.method,
-        request.url,
-        delay,
-        retry + 1,
-        max_retries,
+        request.url.path,
         reason,
+        retry + 1,
+        max_retries + 1,
+        delay,
     )
 
 
@@ -267,6 +269,7 @@ class RetryTransport(httpx.BaseTransport):
         max_retries = self.policy.config.max_retries
         for retry in range(max_retries + 1):
             try:
+                request.extensions[ATTEMPTS] = retry + 1
                 response = self.inner.handle_request(request)
                 if buffers_body(request):
                     response = _buffered(response)
@@ -300,6 +303,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         max_retries = self.policy.config.max_retries
         for retry in range(max_retries + 1):
             try:
+                request.extensions[ATTEMPTS] = retry + 1
                 response = await self.inner.handle_async_request(request)
                 if buffers_body(request):
                     response = await _abuffered(response)
