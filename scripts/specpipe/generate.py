@@ -37,6 +37,7 @@ from .loader import ensure_openapi3, parse_document
 from .normalize import FixUp, binary_media_types, normalize, summarize
 from .openapi30 import OPENAPI_30_FILE, openapi30_twin
 from .routes import write_route_modules
+from .spec_info import render_spec_info
 from .workspace import Interrupted, held_signals, interruptible, run_process, work_folder
 from .yaml_twin import yaml_twin
 
@@ -111,17 +112,29 @@ def warn(message: str) -> None:
 
 
 def resolve_source(
-    url: str | None, *, offline: bool, strict: bool, timeout: float, openapi_dir: Path
+    url: str | None,
+    *,
+    offline: bool,
+    strict: bool,
+    timeout: float,
+    openapi_dir: Path,
+    fallback: bool = False,
 ) -> Source:
+    """The document to generate from. Only the default source falls back to the pinned copy when it cannot
+    be fetched: a source the user named (`--url`, DIMESCHEDULER_DOCS_URL) that fails is an error, since a
+    fallback would hide that it was not used, unless `fallback` (`--fallback`) asks for it."""
     pinned = openapi_dir / UPSTREAM
     if offline:
         return Source(label=f"pinned {pinned.name} (--offline)", content=read_pinned(pinned), fetched=False)
-    target = url or os.environ.get("DIMESCHEDULER_DOCS_URL") or DEFAULT_DOCS_URL
+    named = url or os.environ.get("DIMESCHEDULER_DOCS_URL")
+    target = named or DEFAULT_DOCS_URL
     try:
         fetched = fetch_document(target, timeout=timeout)
     except FetchError as exc:
         if strict:
             raise
+        if named and not fallback:
+            raise FetchError(f"{exc} (--fallback regenerates from the pinned copy instead)") from None
         warn(f"{exc}; falling back to the pinned openapi/{UPSTREAM}")
         return Source(
             label=f"pinned {pinned.name} (fetch failed)", content=read_pinned(pinned), fetched=False
@@ -367,7 +380,12 @@ def commit(root: Path, work: Path, source: Source, prepared: Prepared, built: Bu
         normalized_text, normalized_yaml = prepared.normalized_text, prepared.normalized_yaml
     else:
         normalized_text, normalized_yaml = dump_json(built.document), yaml_twin(built.document)
-    meta = new_meta(source, prepared.upstream_text, read_meta(openapi_dir / UPSTREAM_META), built.left_out)
+    previous_meta = read_meta(openapi_dir / UPSTREAM_META)
+    meta = new_meta(source, prepared.upstream_text, previous_meta, built.left_out)
+    spec_info = render_spec_info(
+        HEADER.format(version=GENERATOR_VERSION), meta if meta is not None else previous_meta, built.document
+    )
+    (built.package / "spec_info.py").write_text(spec_info, encoding="utf-8")
     changed_package = not trees_equal(built.package, target)
     files = [
         (UPSTREAM, prepared.upstream_text if source.fetched else None),
@@ -389,10 +407,12 @@ def commit(root: Path, work: Path, source: Source, prepared: Prepared, built: Bu
     return changed
 
 
-def regenerate(*, root: Path, url: str | None, offline: bool, strict: bool, timeout: float) -> dict[str, Any]:
+def regenerate(
+    *, root: Path, url: str | None, offline: bool, strict: bool, timeout: float, fallback: bool = False
+) -> dict[str, Any]:
     started = time.monotonic()
     source = resolve_source(
-        url, offline=offline, strict=strict, timeout=timeout, openapi_dir=root / "openapi"
+        url, offline=offline, strict=strict, timeout=timeout, openapi_dir=root / "openapi", fallback=fallback
     )
     prepared = prepare(source)
     with work_folder(root) as work:
@@ -490,6 +510,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--offline", action="store_true", help="skip the fetch; regenerate from the pinned copy"
     )
     parser.add_argument(
+        "--fallback",
+        action="store_true",
+        help="when --url (or $DIMESCHEDULER_DOCS_URL) cannot be fetched, regenerate from the pinned copy"
+        " with a warning instead of failing (the default source always falls back)",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="fail (changing nothing) when the fetch fails or an operation would be left out",
@@ -506,7 +532,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with interruptible():
             summary = regenerate(
-                root=args.root, url=args.url, offline=args.offline, strict=args.strict, timeout=args.timeout
+                root=args.root,
+                url=args.url,
+                offline=args.offline,
+                strict=args.strict,
+                timeout=args.timeout,
+                fallback=args.fallback,
             )
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)

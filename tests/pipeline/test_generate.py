@@ -144,13 +144,13 @@ FETCH_FAILURES = {
 
 
 @pytest.mark.parametrize("case", sorted(FETCH_FAILURES))
-def test_fetch_failure_falls_back_to_pinned(
+def test_fetch_failure_falls_back_to_pinned_when_asked(
     case: str, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     routes, needle = FETCH_FAILURES[case]
     before = tree_digest(project)
     with serve(routes) as server:
-        assert run(project, "--url", server.url("/docs")) == 0
+        assert run(project, "--url", server.url("/docs"), "--fallback") == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "falling back to the pinned" in warnings[0], err
@@ -170,10 +170,49 @@ def test_fetch_failure_with_strict_fails_and_changes_nothing(
     assert tree_digest(project) == before
 
 
-def test_refused_connection_falls_back(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_connection_falls_back_when_asked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = tree_digest(project)
-    assert run(project, "--url", f"http://127.0.0.1:{unused_port()}/docs") == 0
+    assert run(project, "--url", f"http://127.0.0.1:{unused_port()}/docs", "--fallback") == 0
     assert "falling back" in capsys.readouterr().err
+    assert tree_digest(project) == before
+
+
+@pytest.mark.parametrize("case", sorted(FETCH_FAILURES))
+def test_a_named_source_that_fails_is_an_error(
+    case: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fallback would hide that the source the user named was not used."""
+    routes, needle = FETCH_FAILURES[case]
+    before = tree_digest(project)
+    with serve(routes) as server:
+        assert run(project, "--url", server.url("/docs")) == 1
+    err = capsys.readouterr().err
+    assert_single_error_line(err.lower(), needle.lower(), "--fallback")
+    assert "warning:" not in err
+    assert tree_digest(project) == before
+
+
+def test_a_source_named_in_the_environment_that_fails_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIMESCHEDULER_DOCS_URL", f"http://127.0.0.1:{unused_port()}/docs")
+    before = tree_digest(project)
+    assert run(project) == 1
+    assert_single_error_line(capsys.readouterr().err, "--fallback")
+    assert tree_digest(project) == before
+
+
+def test_the_default_source_falls_back_with_a_warning(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import specpipe.generate
+
+    monkeypatch.delenv("DIMESCHEDULER_DOCS_URL", raising=False)
+    monkeypatch.setattr(specpipe.generate, "DEFAULT_DOCS_URL", f"http://127.0.0.1:{unused_port()}/docs")
+    before = tree_digest(project)
+    assert run(project) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "falling back to the pinned" in warnings[0]
     assert tree_digest(project) == before
 
 

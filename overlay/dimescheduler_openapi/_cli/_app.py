@@ -163,7 +163,14 @@ def _procedures_command() -> click.Command:
     help=ROOT_HELP,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
 )
-@click.version_option(__version__, prog_name=PROG)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
+    help="Show the version and the vendor document the client was generated from, and exit.",
+)
 @click.option("--environment", "-e", metavar="NAME|URL", help="production, sandbox, test or a base URL.")
 @click.option("--username", "-u", help="JWT login name (the password: --password-stdin, env or prompt).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
@@ -181,6 +188,15 @@ def cli(ctx: click.Context, /, **options: Any) -> None:
     ctx.call_on_close(session.close)
     if session.verbose:
         enable_verbose()
+
+
+def _print_version(ctx: click.Context) -> None:
+    """`dimescheduler-openapi 0.1.0` and a line on the document: title, counts, sha256, source and date."""
+    from dimescheduler_raw import SPEC
+
+    click.echo(f"{PROG} {__version__}")
+    click.echo(f"generated from {SPEC.summary()}")
+    ctx.exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:
