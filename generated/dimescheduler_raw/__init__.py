@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import aliases, api, client, errors, models, routes, spec_info, types
     from .client import AuthenticatedClient, Client
-    from .spec_info import SPEC
+    from .spec_info import SPEC as SPEC
 
 _SUBMODULES = frozenset({"aliases", "api", "client", "errors", "models", "routes", "spec_info", "types"})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,38 @@ def test_the_cli_line_and_each_failed_row_carry_the_reason(tmp_path: Path) -> No
     assert imported.exit_code == 5
     rows = failed.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 3 and all("ParameterValues: bad value" in row for row in rows[1:]), rows
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    """`... | head -1`: a closed pipe is not an error (no traceback, no message, exit 0)."""
+    many = [wide_job(f"J{i}", "Boiler") for i in range(2000)]  # megabytes: more than a pipe buffers
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": f"{REPO / 'generated'}:{REPO / 'overlay'}",
+        "DIMESCHEDULER_API_KEY": API_KEY,
+    }
+    with serve_api(lambda received: Reply.json(many)) as server:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dimescheduler_openapi",
+                "-e",
+                server.base_url,
+                "jobs",
+                "get-all",
+                "-o",
+                "ndjson",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        status = process.wait(timeout=60)
+        errors = process.stderr.read().decode()
+        process.stderr.close()
+    assert json.loads(first)["jobNo"] == "J0"
+    assert status == 0 and errors == "", errors

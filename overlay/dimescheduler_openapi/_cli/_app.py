@@ -3,6 +3,7 @@ group per accessor, `import`, `procedures`; overlay errors become one stderr lin
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ class RootGroup(LazyGroup):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(INTERRUPTED)
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): what it wanted was written. Exit quietly and successfully;
+            # stdout goes to /dev/null so the interpreter's final flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
 
 
 def _import_command() -> click.Command:
