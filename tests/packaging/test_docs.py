@@ -117,3 +117,25 @@ def test_the_readme_points_to_the_guides() -> None:
     ):
         assert f"(docs/guides/{topic}.md)" in text, topic
     assert Path(REPO / "LICENSE").exists() and "(LICENSE)" in text
+
+
+def test_the_errors_reference_lists_every_error_with_its_parents() -> None:
+    import dimescheduler_openapi
+
+    page = (REPO / "docs" / "reference" / "errors.md").read_text(encoding="utf-8")
+    rows = {
+        cells[1].strip("` "): cells[2]
+        for line in page.splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) > 3
+    }
+    errors = [
+        getattr(dimescheduler_openapi, name)
+        for name in dimescheduler_openapi.__all__
+        if isinstance(getattr(dimescheduler_openapi, name), type)
+        and issubclass(getattr(dimescheduler_openapi, name), dimescheduler_openapi.DimeSchedulerError)
+    ]
+    assert len(errors) > 20
+    for error in errors:
+        assert error.__name__ in rows, error.__name__
+        parents = [base.__name__ for base in error.__bases__]
+        assert [p.strip("` ") for p in rows[error.__name__].split(",")] == parents, error.__name__
