@@ -67,11 +67,11 @@ def operations_page() -> str:
             function = f"`{route.module.removeprefix('dimescheduler_raw.')}`" if route else "(left out)"
             methods = ", ".join(f"`{m}`" for m in accessors.get((method.upper(), path), [])) or "raw only"
             rows.append(
-                f"| `{method.upper()} {path}` | {methods} | {function} | {confidence} |"
-                f" {_cell(operation.get('summary', ''))} |"
+                f"| `{method.upper()} {path}` | {confidence} | {methods} |"
+                f" {_cell(operation.get('summary', ''))} | {function} |"
             )
     summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
-    doubtful = [row for row in rows if row.split(" | ")[3] in ("low", "none")]
+    doubtful = [row for row in rows if row.split(" | ")[1] in ("low", "none")]
     return "\n".join(
         [
             "# Operations and their confidence",
@@ -84,13 +84,13 @@ def operations_page() -> str:
             "",
             "## Low or no confidence",
             "",
-            "| operation | accessor method | generated function | confidence | summary |",
+            "| operation | confidence | accessor method | summary | generated function |",
             "|---|---|---|---|---|",
             *doubtful,
             "",
             "## Every operation",
             "",
-            "| operation | accessor method | generated function | confidence | summary |",
+            "| operation | confidence | accessor method | summary | generated function |",
             "|---|---|---|---|---|",
             *rows,
             "",
