@@ -16,6 +16,7 @@ from dimescheduler_openapi import (
 )
 from dimescheduler_openapi._problem import server_reason
 from fakeapi import Received, Reply, serve_api, unused_port
+from prism import prism_url  # noqa: F401  (session fixture)
 
 API_KEY = "k-reason-7"
 VALIDATION = {
@@ -127,3 +128,20 @@ def test_one_attempt_says_nothing_about_attempts() -> None:
     ):
         client.categories.get_all()
     assert "attempt" not in str(caught.value)
+
+
+@pytest.mark.node
+def test_the_mocks_reason_is_in_the_message(prism_url: str) -> None:  # noqa: F811
+    """Against Prism itself: a body that breaks the document is refused with the violations in the message."""
+    from dimescheduler_openapi._call import call
+    from dimescheduler_openapi._parsing import parse_mutation
+
+    body = {"name": "no display name or color"}
+    with (
+        DimeSchedulerClient(api_key="test-key", environment=prism_url, retry=False) as client,
+        pytest.raises(BadRequestError) as refused,
+    ):
+        client.execute(call("POST", "/category", parse_mutation, json=body, has_body=True))
+    message = str(refused.value)
+    assert "request.body: Request body must have required property 'displayName'" in message, message
+    assert "color" in message
