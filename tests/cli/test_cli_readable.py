@@ -214,3 +214,26 @@ def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
         process.stderr.close()
     assert json.loads(first)["jobNo"] == "J0"
     assert status == 0 and errors == "", errors
+
+
+def test_streamed_pages_get_the_default_columns_too() -> None:
+    """`tasks iter-all` streams pages; its table has the same readable columns as `tasks get-all`."""
+    schema = resolve(response_schema("GET", "/task")["items"])  # type: ignore[index]
+    task = {
+        name: minimal(prop)
+        for name, prop in schema["properties"].items()
+        if "pattern" not in resolve(prop)
+        and "time-span" not in json.dumps(prop)  # TimeSpan fields: no sample
+    }
+    task.update(jobNo="J1", taskNo="T1", name="Inspect", shortDescription="Yearly check")
+
+    def tasks(received: Received) -> Reply:
+        page = dict(received.query).get("page", "1")
+        return Reply.json([task] if page == "1" else [])
+
+    with serve_api(tasks) as server:
+        status, text = in_terminal(server.base_url, ["tasks", "iter-all"], 100)
+    assert status == 0, text
+    header = next(line for line in text.splitlines() if "taskNo" in line)
+    assert "jobNo" in header and "shortDescription" in header
+    assert "Yearly check" in text and "┳┳" not in text

@@ -71,7 +71,7 @@ def emit(
     if isinstance(result, Iterator):
         if columns:
             result = (_only(plain(item), columns) for item in result)
-        _emit_stream(result, fmt, stream)
+        _emit_stream(result, fmt, stream, columns=columns, default_columns=default_columns)
         return
     value = plain(result)
     if columns:
@@ -89,7 +89,14 @@ def emit(
         print_table(value, stream)
 
 
-def _emit_stream(items: Iterator[Any], fmt: Format, stream: IO[str]) -> None:
+def _emit_stream(
+    items: Iterator[Any],
+    fmt: Format,
+    stream: IO[str],
+    *,
+    columns: list[str] | None = None,
+    default_columns: list[str] | None = None,
+) -> None:
     if fmt == "ndjson":
         for item in items:
             stream.write(dumps(plain(item)) + "\n")
@@ -99,7 +106,7 @@ def _emit_stream(items: Iterator[Any], fmt: Format, stream: IO[str]) -> None:
             stream.write(("\n  " if index == 0 else ",\n  ") + dumps(plain(item)))
         stream.write("\n]\n")
     else:
-        emit([plain(item) for item in items], fmt, stream)
+        emit([plain(item) for item in items], fmt, stream, columns=columns, default_columns=default_columns)
 
 
 def _only(row: Any, names: list[str]) -> Any:
