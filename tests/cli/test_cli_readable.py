@@ -237,3 +237,16 @@ def test_streamed_pages_get_the_default_columns_too() -> None:
     header = next(line for line in text.splitlines() if "taskNo" in line)
     assert "jobNo" in header and "shortDescription" in header
     assert "Yearly check" in text and "┳┳" not in text
+
+
+def test_an_import_dry_run_needs_no_credentials(tmp_path: Path) -> None:
+    source = tmp_path / "pins.csv"
+    source.write_text("name,color\nP1,#00FF00\n", encoding="utf-8")
+    result = run(
+        ["-e", "test", "import", str(source), "-p", "pin.append", "--dry-run", "-o", "json"],
+        DIMESCHEDULER_API_KEY="",
+    )
+    assert result.exit_code == 0, result.output
+    (request,) = json.loads(result.stdout)
+    assert request["url"] == "https://test.api.dimescheduler.com/import"
+    assert request["body"][0]["StoredProcedureName"] == "mboc_upsertPin"

@@ -34,7 +34,7 @@ from .._imports import (
 )
 from .._imports._procedures import REST_ONLY_FIELDS
 from .._imports._spec import ProcedureSpec
-from ._dryrun import describe, print_requests
+from ._dryrun import describe, dry_run_target, print_requests
 from ._exit import IMPORT_FAILED, USAGE, one_line
 from ._output import FORMATS, dumps, stdout_format
 from ._progress import Progress, make_progress
@@ -224,7 +224,7 @@ def run_import(
 
 
 def _dry_run(session: Session, source: RecordFile, spec: ProcedureSpec, chunk_size: int, out: str) -> int:
-    client = session.client()
+    target = dry_run_target(session.environment, session.username)  # nothing is sent: no credentials needed
     bad: list[str] = []
     records = 0
 
@@ -245,7 +245,7 @@ def _dry_run(session: Session, source: RecordFile, spec: ProcedureSpec, chunk_si
         if chunk:
             yield import_call(chunk)
 
-    count = print_requests(describe(calls(), client.base_url, client.auth_kind), out, sys.stdout)
+    count = print_requests(describe(calls(), *target), out, sys.stdout)
     click.echo(
         f"dry run: {records} records in {count} request{'s' if count != 1 else ''}, nothing sent;"
         f" {len(bad)} record{'s' if len(bad) != 1 else ''} cannot be built",
