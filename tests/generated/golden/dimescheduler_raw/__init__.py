@@ -5,14 +5,16 @@
 # Lazy (PEP 562): importing a model or an endpoint module must not import httpx through .client, and
 # `import dimescheduler_raw` alone stays cheap; `dimescheduler_raw.api.<tag>.<function>` (and `.models`,
 # `.routes`, `.aliases`, ...) work after it: a submodule is imported on first attribute access.
+# `dimescheduler_raw.SPEC` says which vendor document the package was generated from (spec_info.py).
 import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import aliases, api, client, errors, models, routes, types
+    from . import aliases, api, client, errors, models, routes, spec_info, types
     from .client import AuthenticatedClient, Client
+    from .spec_info import SPEC as SPEC
 
-_SUBMODULES = frozenset({"aliases", "api", "client", "errors", "models", "routes", "types"})
+_SUBMODULES = frozenset({"aliases", "api", "client", "errors", "models", "routes", "spec_info", "types"})
 
 __all__ = (
     "AuthenticatedClient",
@@ -21,6 +23,10 @@ __all__ = (
 
 
 def __getattr__(name: str) -> Any:
+    if name == "SPEC":
+        from .spec_info import SPEC  # noqa: PLC0415
+
+        return SPEC
     if name in __all__:
         from . import client  # noqa: PLC0415
 
@@ -33,4 +39,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES | {"SPEC"})
