@@ -37,6 +37,11 @@ converted; where it is not, the offending piece is dropped, never guessed.
    schema itself and the ``allOf`` keeps the one real member (a ``$ref``) or is replaced by it (inline).
 8. ``boolean-enum``: ``enum: [true, false]`` (every boolean) says nothing a boolean type does not, and the
    generator cannot read a boolean enum: the enum goes and the type is ``boolean``.
+9. ``inline-object-hoist``: an inline object inside a union member (a ``oneOf``/``anyOf`` member, or a
+   nullable object, which the generator makes a union) of a component makes openapi-python-client 0.29.1
+   generate its model twice ("duplicate models ``IndexesType0Options``") and drop the component. Each such
+   inline object becomes a component of the name the generator would have given it (``IndexesType0Options``;
+   ``2``, ``3``, ... when taken) and a ``$ref`` to it.
 """
 
 from __future__ import annotations
@@ -612,6 +617,94 @@ def fix_boolean_enums(doc: Doc) -> list[FixUp]:
     return fixups
 
 
+# --- 9: inline-object-hoist -----------------------------------------------------------------------
+
+
+def fix_inline_object_hoist(doc: Doc) -> list[FixUp]:
+    schemas = _mapping(doc.get("components")).get("schemas")
+    if not isinstance(schemas, dict):
+        return []
+    fixups: list[FixUp] = []
+    taken = {name.lower() for name in schemas}
+    for name in list(schemas):
+        schema = schemas[name]
+        if isinstance(schema, dict):
+            _hoist_walk(schemas, taken, schema, f"components.schemas.{name}", _pascal(name), False, fixups)
+    return fixups
+
+
+def _hoist_walk(
+    schemas: dict[str, Any],
+    taken: set[str],
+    schema: Schema,
+    where: str,
+    prefix: str,
+    in_union: bool,
+    fixups: list[FixUp],
+) -> None:
+    """Walk ``schema`` naming each part the way openapi-python-client does (``Holder`` -> property ``x`` ->
+    ``HolderX``, its ``oneOf`` member 0 -> ``HolderXType0``); below a union member, hoist inline objects."""
+    if "$ref" in schema:
+        return
+    if _nullable_object(schema) and not in_union:
+        types = schema.get("type")
+        index = types.index("object") if isinstance(types, list) and "object" in types else 0
+        prefix, in_union = f"{prefix}Type{index}", True
+    for key in ("oneOf", "anyOf"):
+        for index, member in enumerate(_list(schema.get(key))):
+            if isinstance(member, dict):
+                _hoist_walk(
+                    schemas, taken, member, f"{where}.{key}.{index}", f"{prefix}Type{index}", True, fixups
+                )
+    children: list[tuple[dict[str, Any], str, str, str]] = [
+        (_mapping(schema.get("properties")), prop, f"properties.{prop}", _pascal(prop))
+        for prop in _mapping(schema.get("properties"))
+    ]
+    if isinstance(schema.get("items"), dict):
+        children.append((schema, "items", "items", "Item"))
+    if isinstance(schema.get("additionalProperties"), dict):
+        children.append((schema, "additionalProperties", "additionalProperties", "AdditionalProperty"))
+    for holder, key, step, suffix in children:
+        child = holder[key]
+        if not isinstance(child, dict):
+            continue
+        if in_union and _inline_object(child):
+            name = _free_name(taken, prefix + suffix)
+            schemas[name] = child
+            holder[key] = {"$ref": _SCHEMA_REF + _escape(name)}
+            detail = f"inline object below a union member -> component {name}"
+            fixups.append(FixUp("inline-object-hoist", f"{where}.{step}", detail))
+            _hoist_walk(schemas, taken, child, f"components.schemas.{name}", name, False, fixups)
+        else:
+            _hoist_walk(schemas, taken, child, f"{where}.{step}", prefix + suffix, in_union, fixups)
+
+
+def _inline_object(schema: Schema) -> bool:
+    if "$ref" in schema or any(key in schema for key in ("oneOf", "anyOf", "allOf", "enum")):
+        return False
+    return _has_type(schema, "object") or "properties" in schema
+
+
+def _nullable_object(schema: Schema) -> bool:
+    types = schema.get("type")
+    nullable = schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
+    return nullable and _inline_object(schema)
+
+
+def _free_name(taken: set[str], wanted: str) -> str:
+    name, suffix = wanted, 2
+    while name.lower() in taken:
+        name, suffix = f"{wanted}{suffix}", suffix + 1
+    taken.add(name.lower())
+    return name
+
+
+def _pascal(source: str) -> str:
+    from openapi_python_client.strings import pascal_case
+
+    return pascal_case(source) or "Field"
+
+
 REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("ref-into-document", fix_refs_into_document),
     ("equivalent-paths", fix_equivalent_paths),
@@ -621,4 +714,5 @@ REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("default-type", fix_default_types),
     ("allof-non-object", fix_allof_non_object),
     ("boolean-enum", fix_boolean_enums),
+    ("inline-object-hoist", fix_inline_object_hoist),
 )
