@@ -96,7 +96,7 @@ def fix_refs_into_document(doc: Doc) -> list[FixUp]:
         ref = value.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/") and not _COMPONENT_REF.match(ref):
             target = _pointer(doc, ref)
-            if target is not _MISSING and ref not in chain and budget[0] > 0:
+            if target is not _MISSING and target is not value and ref not in chain and budget[0] > 0:
                 budget[0] -= 1
                 siblings = {key: item for key, item in value.items() if key != "$ref"}
                 inlined = copy.deepcopy(target)
