@@ -64,8 +64,9 @@ further fix-ups.
     ``title`` where their class name (computed with openapi-python-client's own ``ClassName``) would be
     a Python builtin or keyword, a name the generated modules import (``Any``, ``File``, ``Response``,
     ``UNSET``, ...; ``RESERVED_CLASS_NAMES``) or already taken by another schema (same title, or keys
-    such as ``job_item`` and ``JobItem`` that convert to one name or one module): ``Any`` -> ``AnyModel``,
-    a second ``S`` -> ``S2``. Schemas are visited in key order; the first keeps its name.
+    such as ``job_item`` and ``JobItem`` that convert to one name or one module, or by a component that is
+    only a ``$ref``, an alias the generator names after its key): ``Any`` -> ``AnyModel``, a second ``S``
+    -> ``S2``. Schemas are visited in key order; the first keeps its name, an alias always does.
 12. ``schema-description``: a schema under ``components.schemas`` without a description gets
     ``"<Name> (no description in the vendor document)."``.
 
@@ -635,8 +636,11 @@ def fix_model_class_names(doc: Doc) -> list[FixUp]:
     from openapi_python_client.strings import ClassName, PythonIdentifier
 
     schemas = _mapping(_mapping(doc.get("components")).get("schemas"))
-    taken_classes: set[str] = set()
-    taken_modules: set[str] = set()
+    # A component that is only a $ref is an alias: the generator names it after its key, and a title
+    # beside the $ref would be ignored, so its name is taken before any other schema is named.
+    aliases = [name for name, schema in schemas.items() if isinstance(schema, dict) and "$ref" in schema]
+    taken_classes = {ClassName(name, GENERATOR_PREFIX) for name in aliases}
+    taken_modules = {PythonIdentifier(name, GENERATOR_PREFIX) for name in taken_classes}
     fixups = []
     for name in sorted(schemas):
         source = _class_source(name, schemas[name])

@@ -449,3 +449,21 @@ def test_repairs_are_idempotent_deterministic_and_leave_the_input_alone() -> Non
     assert twice == once and again == []
     assert normalize(SHELVES) == (once, fixups)
     assert summarize(fixups)["equivalent-paths"] == 1
+
+
+# --- same-Python-name schemas (rule model-class-name) -------------------------------------------------
+
+
+def test_a_schema_named_like_an_alias_component_gets_another_class_name() -> None:
+    # `Visitor` is only a $ref: the generator still names a class `Visitor` after it, so `visitor` cannot be.
+    schemas = {
+        "Visitor": {"$ref": "#/components/schemas/VisitorModel"},
+        "VisitorModel": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "visitor": {"type": "object", "properties": {"name": {"type": "string"}}},
+    }
+
+    out, fixups = repaired(doc({}, schemas=schemas), "model-class-name")
+
+    assert "title" not in out["components"]["schemas"]["Visitor"]
+    assert out["components"]["schemas"]["visitor"]["title"] == "Visitor2"
+    assert [fixup.location for fixup in fixups] == ["components.schemas.visitor"]
