@@ -33,8 +33,9 @@ converted; where it is not, the offending piece is dropped, never guessed.
    schema that does not take null).
 7. ``allof-non-object``: ``allOf`` of one schema plus members that only annotate it (``description``,
    ``title``, ``example``, ...) is the idiom for a described reference; openapi-python-client cannot
-   compose it when that schema is not an object (a ``oneOf``, an enum). The annotations move onto the
-   schema itself and the ``allOf`` keeps the one real member (a ``$ref``) or is replaced by it (inline).
+   compose it when that schema is not an object (a ``oneOf``, an enum, a nullable integer). The
+   annotations move onto the schema itself and the ``allOf`` keeps the one real member (a ``$ref``) or is
+   replaced by it (an inline schema, also when it is the only member).
 8. ``boolean-enum``: ``enum: [true, false]`` (every boolean) says nothing a boolean type does not, and the
    generator cannot read a boolean enum: the enum goes and the type is ``boolean``.
 9. ``inline-object-hoist``: an inline object inside a union member (a ``oneOf``/``anyOf`` member, or a
@@ -569,10 +570,10 @@ def fix_allof_non_object(doc: Doc) -> list[FixUp]:
     fixups: list[FixUp] = []
     for where, schema in _all_schemas(doc):
         members = schema.get("allOf")
-        if not isinstance(members, list) or len(members) < 2 or not all(isinstance(m, dict) for m in members):
+        if not isinstance(members, list) or not members or not all(isinstance(m, dict) for m in members):
             continue
         real = [m for m in members if not _annotation_only(m)]
-        if len(real) != 1:
+        if len(real) != 1 or (len(members) == 1 and "$ref" in real[0]):
             continue
         notes = [m for m in members if m is not real[0]]
         for note in notes:
@@ -590,7 +591,8 @@ def fix_allof_non_object(doc: Doc) -> list[FixUp]:
             schema.update({key: value for key, value in kept.items() if key not in schema})
             shape = "the schema itself"
         moved = sorted({key for note in notes for key in note})
-        detail = f"allOf of one schema and annotations ({', '.join(moved)}) -> {shape}"
+        what = f"one schema and annotations ({', '.join(moved)})" if notes else "one inline schema"
+        detail = f"allOf of {what} -> {shape}"
         fixups.append(FixUp("allof-non-object", f"{where}.allOf", detail))
     return fixups
 

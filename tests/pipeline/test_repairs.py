@@ -381,6 +381,8 @@ def test_an_allof_that_only_describes_one_schema_becomes_that_schema() -> None:
                 "both": {
                     "allOf": [{"$ref": "#/components/schemas/File"}, {"$ref": "#/components/schemas/Folder"}]
                 },
+                "size": {"allOf": [{"type": "integer", "nullable": True}], "readOnly": True},
+                "file": {"allOf": [{"$ref": "#/components/schemas/File"}], "readOnly": True},
             },
         },
     }
@@ -391,7 +393,9 @@ def test_an_allof_that_only_describes_one_schema_becomes_that_schema() -> None:
     assert props["source"] == {**source, "description": "What changed."}
     assert props["owner"] == {"allOf": [{"$ref": "#/components/schemas/File"}], "description": "Its owner."}
     assert len(props["both"]["allOf"]) == 2
-    assert len(fixups) == 2
+    assert props["size"] == {"readOnly": True, "type": "integer", "nullable": True}
+    assert props["file"] == {"allOf": [{"$ref": "#/components/schemas/File"}], "readOnly": True}
+    assert len(fixups) == 3
 
 
 def test_an_enum_of_both_booleans_is_a_boolean() -> None:
