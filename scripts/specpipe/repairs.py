@@ -16,7 +16,8 @@ converted; where it is not, the offending piece is dropped, never guessed.
    server cannot tell them apart either).
 3. ``version-keys``: fixed fields the document's OpenAPI version does not define on a Media Type, Response,
    Request Body, Parameter, Header, Operation, Path Item, Encoding or Example object (a 3.1 Media Type
-   with ``description``), and on a 3.0 Schema object, are dropped; ``x-`` extensions stay. In a 3.0
+   with ``description``), and on a Schema object (3.0's fixed fields; in 3.1 a keyword no vocabulary of
+   its dialect defines, such as ``summary``), are dropped; ``x-`` extensions stay. In a 3.0
    schema, 3.1's ``const`` becomes a one-value ``enum``, ``examples`` its first value as ``example`` and a
    type list with ``null`` a ``nullable`` type.
 4. ``openapi31-idioms``: in a 3.1 document, 3.0-style boolean ``exclusiveMinimum``/``exclusiveMaximum``
@@ -238,6 +239,21 @@ SCHEMA_FIELDS_30 = frozenset(
     | {"readOnly", "writeOnly", "example", "externalDocs", "deprecated", "xml", "$ref"}
 )
 
+# JSON Schema 2020-12 (core, applicator, unevaluated, validation, meta-data, format, content) and OpenAPI
+# 3.1's own schema keywords, plus the older forms openapi31-idioms and nullable-ref convert.
+SCHEMA_FIELDS_31 = frozenset(
+    {"$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs"}
+    | {"prefixItems", "items", "contains", "additionalProperties", "properties", "patternProperties"}
+    | {"dependentSchemas", "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf", "not"}
+    | {"unevaluatedItems", "unevaluatedProperties", "type", "const", "enum", "multipleOf", "maximum"}
+    | {"exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems"}
+    | {"minItems", "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required"}
+    | {"dependentRequired", "title", "description", "default", "deprecated", "readOnly", "writeOnly"}
+    | {"examples", "format", "contentEncoding", "contentMediaType", "contentSchema"}
+    | {"discriminator", "xml", "externalDocs", "example"}
+    | {"nullable", "$recursiveRef", "$recursiveAnchor", "definitions", "dependencies"}
+)
+
 
 def fix_version_keys(doc: Doc) -> list[FixUp]:
     version = "3.1" if _is_31(doc) else "3.0"
@@ -251,10 +267,22 @@ def fix_version_keys(doc: Doc) -> list[FixUp]:
         if extra:
             detail = f"{', '.join(extra)} not defined on an OpenAPI {version} {kind} object: dropped"
             fixups.append(FixUp("version-keys", where, detail))
-    if version == "3.0":
-        for where, schema in _all_schemas(doc):
-            fixups += _schema_keys_30(where, schema)
+    for where, schema in _all_schemas(doc):
+        fixups += _schema_keys_30(where, schema) if version == "3.0" else _schema_keys_31(where, schema)
     return fixups
+
+
+def _schema_keys_31(where: str, schema: Schema) -> list[FixUp]:
+    """3.1 lets a schema carry any keyword; one that no vocabulary defines (``summary``) means nothing to a
+    validator or a generator, and the 3.0 twin of the document could not carry it."""
+    extra = [key for key in schema if not key.startswith(_X) and key not in SCHEMA_FIELDS_31]
+    for key in extra:
+        del schema[key]
+    if not extra:
+        return []
+    return [
+        FixUp("version-keys", where, f"{', '.join(extra)} not defined by the OpenAPI 3.1 dialect: dropped")
+    ]
 
 
 def _schema_keys_30(where: str, schema: Schema) -> list[FixUp]:

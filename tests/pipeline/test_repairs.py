@@ -210,6 +210,23 @@ def test_keys_the_version_does_not_define_are_dropped() -> None:
     ]
 
 
+def test_a_31_schema_keyword_no_vocabulary_defines_is_dropped() -> None:
+    schemas = {
+        "Mode": {"type": "string", "summary": "Mode", "x-order": 1, "$comment": "kept", "examples": ["a"]}
+    }
+
+    out, fixups = repaired(doc({}, version="3.1.0", schemas=schemas), "version-keys")
+
+    assert out["components"]["schemas"]["Mode"] == {
+        "type": "string",
+        "x-order": 1,
+        "$comment": "kept",
+        "examples": ["a"],
+        "description": "Mode (no description in the vendor document).",
+    }
+    assert [fixup.detail for fixup in fixups] == ["summary not defined by the OpenAPI 3.1 dialect: dropped"]
+
+
 def test_json_schema_keywords_in_a_30_schema_become_30_ones_or_go() -> None:
     schemas = {
         "Mode": {"const": "fast", "examples": ["fast"], "$schema": "x"},
