@@ -77,6 +77,7 @@ from .docwalk import (
 )
 
 MAX_INLINED = 10_000  # copies made by ref-into-document in one document (a bound, not an expectation)
+MAX_NESTED_COPIES = 3  # copies inside copies: keeps the document's depth (and every recursive walk) bounded
 _COMPONENT_REF = re.compile(r"^#/components/[^/]+/[^/]+$")
 _SKELETON = re.compile(r"\{[^}/]*\}")
 
@@ -98,7 +99,8 @@ def fix_refs_into_document(doc: Doc) -> list[FixUp]:
         ref = value.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/") and not _COMPONENT_REF.match(ref):
             target = _pointer(doc, ref)
-            if target is not _MISSING and target is not value and ref not in chain and budget[0] > 0:
+            fresh = ref not in chain and len(chain) < MAX_NESTED_COPIES
+            if target is not _MISSING and target is not value and fresh and budget[0] > 0:
                 budget[0] -= 1
                 siblings = {key: item for key, item in value.items() if key != "$ref"}
                 inlined = copy.deepcopy(target)
