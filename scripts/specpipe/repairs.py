@@ -178,9 +178,10 @@ def fix_equivalent_paths(doc: Doc) -> list[FixUp]:
 
 def _push_down_parameters(item: dict[str, Any]) -> None:
     """Move a path item's parameters into each of its operations (an operation's own declaration wins)."""
-    shared = item.pop("parameters", None)
-    if not isinstance(shared, list) or not shared:
+    shared = item.get("parameters")
+    if not isinstance(shared, list):
         return
+    del item["parameters"]
     for _method, operation in _item_operations(item):
         own = _list(operation.get("parameters"))
         keys = {_parameter_key(parameter) for parameter in own}
@@ -538,7 +539,7 @@ def fix_default_types(doc: Doc) -> list[FixUp]:
 
 def _conversions(value: Any) -> Iterator[Any]:
     """What a wrongly typed default obviously means, most likely first."""
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= 40:  # a number longer than that is no obvious meaning
         text = value.strip()
         if text.lower() in ("true", "false"):
             yield text.lower() == "true"

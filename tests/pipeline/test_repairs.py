@@ -488,3 +488,31 @@ def test_a_schema_named_like_an_alias_component_gets_another_class_name() -> Non
     assert "title" not in out["components"]["schemas"]["Visitor"]
     assert out["components"]["schemas"]["visitor"]["title"] == "Visitor2"
     assert [fixup.location for fixup in fixups] == ["components.schemas.visitor"]
+
+
+def test_repairs_take_any_shape_without_an_exception() -> None:
+    weird: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a/{x}": {"parameters": {"not": "a list"}, "get": {"parameters": "none", "responses": OK}},
+            "/a/{y}": {"parameters": [7, None], "get": [], "delete": {"responses": {"204": 5}}},
+            "/b": {"get": {"responses": json_answer({"type": "integer", "default": "9" * 5000})}},
+        },
+        "components": {
+            "schemas": {
+                "E": {"enum": "abc", "required": "x", "type": ["a", "a"], "default": {"$ref": 3}},
+                "U": {"oneOf": [None, {"properties": {"p": {"type": "object"}}}], "nullable": "yes"},
+                "R": {"$ref": "#/paths/~1a~1{x}/get/responses/200", "allOf": "no"},
+            },
+            "parameters": [],
+        },
+    }
+
+    out, fixups = normalize(weird)
+
+    assert (
+        "default"
+        not in out["paths"]["/b"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
+    assert {"default-type", "duplicate-values", "equivalent-paths"} <= {fixup.rule for fixup in fixups}
