@@ -20,6 +20,7 @@ from .errors import GenerationError
 from .leftout import GeneratorReport
 
 IMPORT_TIMEOUT_SECONDS = 300
+FIELD_PREFIX = "field_"  # the generator's field_prefix (scripts/openapi-python-client.yaml)
 _MESSAGE_CHARS = 300
 
 # Run as `python -c SCRIPT PACKAGE`: prints {module: "Error: message"} for every module that fails.
@@ -121,15 +122,15 @@ def _is_container(module: str, package: str) -> bool:
 
 def _model_modules(document: Mapping[str, Any]) -> dict[str, str]:
     """Module name of each component schema's class -> schema name (the generator's own naming)."""
-    from openapi_python_client.utils import ClassName, snake_case
+    from openapi_python_client.strings import ClassName, PythonIdentifier
 
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     found: dict[str, str] = {}
     for name, schema in schemas.items() if isinstance(schemas, dict) else []:
         title = schema.get("title") if isinstance(schema, dict) else None
-        class_name = ClassName(title if isinstance(title, str) and title else name, prefix="")
-        found.setdefault(snake_case(str(class_name)), name)
+        class_name = ClassName(title if isinstance(title, str) and title else name, prefix=FIELD_PREFIX)
+        found.setdefault(str(PythonIdentifier(class_name, FIELD_PREFIX)), name)
     return found
 
 

@@ -55,7 +55,7 @@ class Isolated:
 
 def operations_of(document: dict[str, Any]) -> list[Operation]:
     paths = document.get("paths")
-    found = []
+    found: list[Operation] = []
     for path, item in paths.items() if isinstance(paths, dict) else []:
         if isinstance(item, dict):
             found.extend((method, path) for method in HTTP_METHODS if method in item)
@@ -191,13 +191,13 @@ def isolate(
     # What fails only together with another part (two paths equal up to their placeholder names): the
     # shortest failing prefix ends with one of them; leaving it out undoes that combination.
     while remaining and found.complete:
-        reason = check_operations(remaining)
-        if reason is None:
+        failure = check_operations(remaining)
+        if failure is None:
             break
         end = _shortest_failing_prefix(remaining, check_operations)
         if end is None:
             break
-        found.operations[remaining[end - 1]] = f"{reason} (together with an operation before it)"
+        found.operations[remaining[end - 1]] = f"{failure} (together with an operation before it)"
         del remaining[end - 1]
     return found
 

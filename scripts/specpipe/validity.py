@@ -93,8 +93,13 @@ def _first_place(operations: dict[tuple[str, str], str], components: dict[tuple[
 
 
 def _describe(error: Any) -> str:
-    message = _first_line(str(error)) or type(error).__name__
-    parts = list(getattr(error, "path", None) or ())
+    if getattr(error, "context", None):
+        from jsonschema.exceptions import best_match
+
+        # "... is not valid under any of the given schemas": the alternative's own error says what
+        error = best_match([error]) or error
+    message = _first_line(getattr(error, "message", None) or str(error)) or type(error).__name__
+    parts = list(getattr(error, "absolute_path", None) or getattr(error, "path", None) or ())
     if not parts:
         return message
     place = pointer(parts)
