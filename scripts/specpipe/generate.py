@@ -42,7 +42,7 @@ from .normalize import FixUp, binary_media_types, normalize, summarize
 from .openapi30 import OPENAPI_30_FILE, openapi30_twin
 from .routes import RouteModules, build_routes, write_route_modules
 from .texts import cut_long_texts
-from .validity import validate_per_operation
+from .validity import first_place, validate_per_operation
 from .workspace import Interrupted, held_signals, interruptible, run_process, work_folder
 from .yaml_twin import yaml_twin
 
@@ -182,21 +182,20 @@ def normalize_per_operation(
 ) -> tuple[dict[str, Any], list[FixUp], list[LeftOut], list[str]]:
     """``normalize(document)``; when a fix-up rule fails on some operation or schema, that one is left out
     (``strict``: the run fails, naming it) and the rest normalized."""
-    problem = _normalize_problem(document)
-    if problem is None:
+    try:
         return (*normalize(document), [], [])
+    except Exception as exc:  # a rule that meets a construct it does not expect
+        problem = one_line(exc)
     found = isolate(document, _normalize_problem)
-    where = describe(
-        leave_out(
-            document, found.report("normalizing fails on it", component_phrase="cannot be normalized")
-        ).left_out
-    )
     if strict or not found:
-        what = f" ({where})" if found else " (on no single operation or schema)"
-        raise SpecError(f"normalizing {label} failed: {problem}{what}")
-    pruned = leave_out(
-        document, found.report("normalizing fails on it", component_phrase="cannot be normalized")
-    )
+        where = (
+            first_place(found.operations, found.components)
+            if found
+            else " (on no single operation or schema)"
+        )
+        raise SpecError(f"normalizing {label} failed{where}: {problem}")
+    report = found.report("normalizing fails on it", component_phrase="cannot be normalized")
+    pruned = leave_out(document, report)
     normalized, fixups = normalize(pruned.document)
     return normalized, fixups, pruned.left_out, pruned.unused
 

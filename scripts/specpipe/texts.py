@@ -2,8 +2,9 @@
 
 Such text only ends up in docstrings, but openapi-python-client's time grows with the square of its length
 (a 16 MiB description took 34 s, twice that four times as long; a 49 MB document did not finish in 15
-minutes). No real description comes near the limit; the cut text ends with a note of how much was cut,
-and the summary counts the cuts. ``openapi/upstream.json`` keeps the vendor's text as it was.
+minutes). The longest description in 40 published documents has 61,367 characters (bunq). The cut text
+ends with a note of how much was cut, and the summary counts the cuts. ``openapi/upstream.json`` keeps
+the vendor's text as it was.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from .normalize import FixUp
 
 RULE = "long-text"
-MAX_TEXT_CHARS = 20_000
+MAX_TEXT_CHARS = 100_000
 TEXT_KEYS = ("description", "summary")
 
 

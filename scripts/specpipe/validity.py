@@ -57,7 +57,7 @@ def validate_per_operation(document: dict[str, Any], label: str, *, strict: bool
     if problem is None:
         return Validated(document, [], [])
     found = isolate(document, first_problem, prune=True)
-    where = _first_place(found.operations, found.components)
+    where = first_place(found.operations, found.components)
     if strict or not found:
         tried = "" if found else " (no single operation or schema causes it)"
         refusal = "; --strict does not leave operations out" if strict and found else ""
@@ -82,7 +82,8 @@ def pointer(parts: Any) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
-def _first_place(operations: dict[tuple[str, str], str], components: dict[tuple[str, str], str]) -> str:
+def first_place(operations: dict[tuple[str, str], str], components: dict[tuple[str, str], str]) -> str:
+    """`` at #/components/schemas/X`` or `` at #/paths/~1x/get``: the first schema, else operation."""
     if components:
         kind, name = next(iter(components))
         return f" at #{pointer(['components', kind, name])}"
@@ -94,7 +95,7 @@ def _first_place(operations: dict[tuple[str, str], str], components: dict[tuple[
 
 def _describe(error: Any) -> str:
     if getattr(error, "context", None):
-        from jsonschema.exceptions import best_match
+        from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
 
         # "... is not valid under any of the given schemas": the alternative's own error says what
         error = best_match([error]) or error
