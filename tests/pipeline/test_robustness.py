@@ -401,3 +401,18 @@ def test_an_unexpected_exception_in_a_step_is_one_line_naming_the_step(
         "nothing in openapi/ or generated/ was changed",
     ]
     assert listing(root) == ["openapi"]
+
+
+def test_a_problem_the_validator_places_only_within_a_schema_gets_its_full_pointer() -> None:
+    """openapi-spec-validator says `properties/kind/enum`; the pointer from the document's top is found."""
+    document = copy.deepcopy(BASE)
+    document["components"]["schemas"]["Pet"]["properties"]["kind"]["enum"] = ["cat", "cat"]
+    validated = validate_per_operation(document, "doc", strict=False)
+    assert {op.reason for op in validated.left_out} == {
+        "schema Pet is not valid OpenAPI: ['cat', 'cat'] has non-unique elements "
+        "(at #/components/schemas/Pet/properties/kind/enum)",
+        "schema Pet is not valid OpenAPI: ['cat', 'cat'] has non-unique elements "
+        "(at #/components/schemas/Pet/properties/kind/enum) (needed by schema Owner)",
+    }
+    assert list(validated.document["paths"]) == ["/pets/{petId}"]  # DELETE does not use Pet
+    assert list(validated.document["components"]["schemas"]) == []
