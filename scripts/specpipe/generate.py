@@ -6,10 +6,15 @@ ships; leftovers of killed runs are removed at start) and swapped in at the end.
 the run cleanly: the generator and its post-hooks are killed, the work folder is removed; during the
 swap-in itself they are held until it is done.
 
-Operations openapi-python-client cannot generate are left out (`leftout.py`): the generator's warnings are
-read, the operations and components they name are removed from the normalized document and the client is
-generated again, at most `MAX_GENERATOR_ROUNDS` times. `openapi/dimescheduler.json` is always the document
-the client was generated from; the left-out operations are listed in the summary and `upstream.meta.json`.
+Every step decides per operation, not per document (docs/guides/regeneration.md): what normalizing or
+validating fails on is left out one operation (or one component schema and what depends on it) at a time
+(``isolate.py``, ``validity.py``); the generator's warnings are read, the operations and components they
+name are removed and the client generated again, at most ``MAX_GENERATOR_ROUNDS`` times (``leftout.py``);
+then every generated module is imported in a fresh interpreter, and a module that does not import is
+traced to its operation or schema, which is left out and the client built again (``import_check.py``).
+``--strict`` refuses instead. `openapi/dimescheduler.json` is always the document the client was generated
+from; the left-out operations are listed in the summary and `upstream.meta.json`. Any failure ends in one
+line naming the step (``step``), never a traceback.
 """
 
 from __future__ import annotations
