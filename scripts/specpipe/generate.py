@@ -6,10 +6,15 @@ ships; leftovers of killed runs are removed at start) and swapped in at the end.
 the run cleanly: the generator and its post-hooks are killed, the work folder is removed; during the
 swap-in itself they are held until it is done.
 
-Operations openapi-python-client cannot generate are left out (`leftout.py`): the generator's warnings are
-read, the operations and components they name are removed from the normalized document and the client is
-generated again, at most `MAX_GENERATOR_ROUNDS` times. `openapi/dimescheduler.json` is always the document
-the client was generated from; the left-out operations are listed in the summary and `upstream.meta.json`.
+Every step decides per operation, not per document (docs/guides/regeneration.md): what normalizing or
+validating fails on is left out one operation (or one component schema and what depends on it) at a time
+(``isolate.py``, ``validity.py``); the generator's warnings are read, the operations and components they
+name are removed and the client generated again, at most ``MAX_GENERATOR_ROUNDS`` times (``leftout.py``);
+then every generated module is imported in a fresh interpreter, and a module that does not import is
+traced to its operation or schema, which is left out and the client built again (``import_check.py``).
+``--strict`` refuses instead. `openapi/dimescheduler.json` is always the document the client was generated
+from; the left-out operations are listed in the summary and `upstream.meta.json`. Any failure ends in one
+line naming the step (``step``), never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -30,14 +36,19 @@ from typing import Any
 
 import yaml
 
-from .errors import FetchError, GenerationError, PipelineError, SpecError
+from .bodies import keep_json_bodies
+from .errors import FetchError, GenerationError, PipelineError, SpecError, one_line, step
 from .fetch import DEFAULT_DOCS_URL, display_url, fetch_document
+from .import_check import describe_untraced, failing_modules, trace
+from .isolate import isolate
 from .leftout import GeneratorReport, LeftOut, describe, leave_out, read_generator_output
 from .loader import ensure_openapi3, parse_document
 from .normalize import FixUp, binary_media_types, normalize, summarize
 from .openapi30 import OPENAPI_30_FILE, openapi30_twin
-from .routes import write_route_modules
+from .routes import RouteModules, build_routes, write_route_modules
 from .spec_info import render_spec_info
+from .texts import cut_long_texts
+from .validity import first_place, validate_per_operation
 from .workspace import Interrupted, held_signals, interruptible, run_process, work_folder
 from .yaml_twin import yaml_twin
 
@@ -48,6 +59,9 @@ TEMPLATES_DIR = SCRIPTS_DIR / "templates"
 GENERATOR_VERSION = "0.29.1"
 GENERATOR_TIMEOUT_SECONDS = 900
 MAX_GENERATOR_ROUNDS = 5
+SHOWN_FIXUPS = 10  # extra fix-ups (json-body-only, long-text) named one per note line
+MAX_BUILD_ROUNDS = 4  # builds of the client, each after leaving out what the last one could not import
+ISOLATE_GENERATOR_CHECKS = 12  # generator runs spent finding the operation behind an unattributed failure
 PACKAGE = "dimescheduler_raw"
 UPSTREAM = "upstream.json"
 UPSTREAM_META = "upstream.meta.json"
@@ -80,6 +94,9 @@ class Prepared:
     normalized: dict[str, Any]
     fixups: list[FixUp]
     notes: list[str]
+    left_out: list[LeftOut] = field(default_factory=list)  # what normalizing or validating could not keep
+    unused: list[str] = field(default_factory=list)
+    extra_fixups: list[FixUp] = field(default_factory=list)  # rules outside normalize.RULES (bodies, texts)
 
 
 @dataclass(frozen=True)
@@ -151,30 +168,70 @@ def read_pinned(path: Path) -> bytes:
         raise SpecError(f"cannot read the pinned document {path}: {exc.strerror}") from exc
 
 
-def prepare(source: Source) -> Prepared:
-    """Parse, convert, normalize and validate; raises SpecError on anything unusable."""
-    upstream = parse_document(source.content, source.label)
-    openapi3, notes = ensure_openapi3(upstream, source.label)
-    normalized, fixups = normalize(openapi3)
-    validate(normalized, source.label)
+def prepare(source: Source, *, strict: bool = False) -> Prepared:
+    """Parse, convert, normalize and validate; raises SpecError on anything unusable. Operations (and
+    schemas) that normalizing or validating fails on are left out one at a time, unless ``strict``."""
+    with step("parsing the document"):
+        upstream = parse_document(source.content, source.label)
+        upstream_text = dump_json(upstream)
+    with step("converting the document to OpenAPI 3"):
+        openapi3, notes = ensure_openapi3(upstream, source.label)
+    with step("normalizing the document"):
+        extra = cut_long_texts(openapi3)  # upstream_text is already written: the pinned copy keeps the text
+        normalized, fixups, left_out, unused = normalize_per_operation(openapi3, source.label, strict=strict)
+        extra += keep_json_bodies(normalized)
+    with step("validating the normalized document"):
+        validated = validate_per_operation(normalized, source.label, strict=strict)
     return Prepared(
-        upstream_text=dump_json(upstream),
-        normalized_text=dump_json(normalized),
-        normalized_yaml=yaml_twin(normalized),
-        normalized=normalized,
+        upstream_text=upstream_text,
+        normalized_text=dump_json(validated.document),
+        normalized_yaml=yaml_twin(validated.document),
+        normalized=validated.document,
         fixups=fixups,
         notes=notes,
+        left_out=left_out + validated.left_out,
+        unused=unused + validated.unused,
+        extra_fixups=extra,
     )
 
 
-def validate(document: dict[str, Any], label: str) -> None:
-    from openapi_spec_validator import validate as validate_spec
-
+def normalize_per_operation(
+    document: dict[str, Any], label: str, *, strict: bool
+) -> tuple[dict[str, Any], list[FixUp], list[LeftOut], list[str]]:
+    """``normalize(document)``; when a fix-up rule fails on some operation or schema, that one is left out
+    (``strict``: the run fails, naming it) and the rest normalized."""
     try:
-        validate_spec(document)
-    except Exception as exc:  # the validator raises several unrelated types
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SpecError(f"normalized document from {label} is not valid OpenAPI: {first[:300]}") from exc
+        return (*normalize(document), [], [])
+    except Exception as exc:  # a rule that meets a construct it does not expect
+        problem = one_line(exc)
+    found = isolate(document, _normalize_problem)
+    if strict or not found:
+        where = (
+            first_place(found.operations, found.components)
+            if found
+            else " (on no single operation or schema)"
+        )
+        raise SpecError(f"normalizing {label} failed{where}: {problem}")
+    report = found.report("normalizing fails on it", component_phrase="cannot be normalized")
+    pruned = leave_out(document, report)
+    normalized, fixups = normalize(pruned.document)
+    return normalized, fixups, pruned.left_out, pruned.unused
+
+
+def _normalize_problem(document: dict[str, Any]) -> str | None:
+    try:
+        normalize(document)
+    except Exception as exc:  # a rule that meets a construct it does not expect
+        return one_line(exc)
+    return None
+
+
+def validate(document: dict[str, Any], label: str) -> None:
+    from .validity import first_problem
+
+    problem = first_problem(document)
+    if problem is not None:
+        raise SpecError(f"normalized document from {label} is not valid OpenAPI: {problem}")
 
 
 # --- running openapi-python-client ----------------------------------------------------------------
@@ -196,13 +253,12 @@ def build_client(document: dict[str, Any], workdir: Path, label: str, *, strict:
     left_out: list[LeftOut] = []
     unused: list[str] = []
     round_number = 0
+    isolated = False
     while True:
         round_number += 1
         package, report = generate_once(dump_json(document), document, workdir / f"round-{round_number}")
         if not report:
             return Built(package, document, left_out, unused, binary_media_types(document))
-        if report.fatal or report.other:
-            raise GenerationError(problem_message(document, report))
         if strict:
             raise GenerationError(
                 f"{problem_message(document, report)}; --strict does not leave operations out"
@@ -212,11 +268,49 @@ def build_client(document: dict[str, Any], workdir: Path, label: str, *, strict:
                 f"{problem_message(document, report)} (after {round_number} generator runs)"
             )
         pruned = leave_out(document, report)
+        if pruned.document == document and not isolated:
+            # nothing the generator named is in the document: find what it fails on by running it on parts
+            isolated = True
+            pruned = leave_out(
+                document, isolate_generator_failure(document, workdir / f"isolate-{round_number}")
+            )
         if pruned.document == document:
-            raise GenerationError(f"{problem_message(document, report)} (and leaving them out did not help)")
+            raise GenerationError(
+                f"{problem_message(document, report)} (and no operation or schema could be found that causes it: "
+                f"tried leaving out {_tried(report, isolated)})"
+            )
         document, left_out, unused = pruned.document, left_out + pruned.left_out, unused + pruned.unused
         validate(document, f"{label} without what the generator cannot generate")
         shutil.rmtree(package.parent, ignore_errors=True)
+
+
+def isolate_generator_failure(document: dict[str, Any], workdir: Path) -> GeneratorReport:
+    """The operations and schemas the generator fails on, run on parts of the document (for failures
+    its output does not attribute), within ISOLATE_GENERATOR_CHECKS runs."""
+    runs = 0
+
+    def failure(part: dict[str, Any]) -> str | None:
+        nonlocal runs
+        runs += 1
+        package, found = generate_once(dump_json(part), part, workdir / f"part-{runs}")
+        shutil.rmtree(package.parent, ignore_errors=True)
+        if found:
+            return describe([], found.other) if found.other else problem_message(part, found)
+        return None
+
+    found = isolate(document, failure, max_checks=ISOLATE_GENERATOR_CHECKS)
+    return found.report("the generator fails on it", component_phrase="cannot be generated")
+
+
+def _tried(report: GeneratorReport, isolated: bool) -> str:
+    named = [f"{method.upper()} {path}" for method, path in report.operations]
+    named += [f"{kind} {name}" for kind, name in report.components]
+    listed = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+    return (listed or "nothing the generator named") + (
+        f", then the operations and schemas one part at a time in at most {ISOLATE_GENERATOR_CHECKS} generator runs"
+        if isolated
+        else ""
+    )
 
 
 def problem_message(document: dict[str, Any], report: GeneratorReport) -> str:
@@ -250,7 +344,15 @@ def generate_once(text: str, document: dict[str, Any], workdir: Path) -> tuple[P
     env = dict(
         os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     )
-    proc = run_process(command, cwd=workdir, env=env, timeout=GENERATOR_TIMEOUT_SECONDS)
+    try:
+        proc = run_process(command, cwd=workdir, env=env, timeout=GENERATOR_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise GenerationError(
+            f"openapi-python-client did not finish within {GENERATOR_TIMEOUT_SECONDS} s "
+            f"on a document of {len(text.encode('utf-8')):,} bytes"
+        ) from None
+    except OSError as exc:
+        raise GenerationError(f"cannot run openapi-python-client: {exc.strerror}") from None
     report = read_generator_output(proc.stderr, document)
     unread = [line for line in proc.stdout.splitlines() if "Warning" in line or "Error" in line]
     report.other.extend(line.strip() for line in unread)
@@ -414,21 +516,125 @@ def regenerate(
     source = resolve_source(
         url, offline=offline, strict=strict, timeout=timeout, openapi_dir=root / "openapi", fallback=fallback
     )
-    prepared = prepare(source)
+    prepared = prepare(source, strict=strict)
     with work_folder(root) as work:
-        built = build_client(prepared.normalized, work / "generate", source.label, strict=strict)
-        config = write_generator_config(work, built.binary_media_types)
-        modules = write_route_modules(built.package, built.document, config)
-        files = finish_package(built.package)
-        check_one_module_per_operation(built.package, built.document)
+        built, modules, files = build_checked(prepared, work, source.label, strict=strict)
         # Only now, with everything built, does anything in openapi/ or generated/ change.
-        changed = commit(root, work, source, prepared, built)
+        with step("writing openapi/ and generated/"):
+            changed = commit(root, work, source, prepared, built)
     summary = summary_of(source, prepared, built, files, changed, time.monotonic() - started)
     summary["unbound_names"] = [
         f"{alias.name} ({alias.reason})" for alias in modules.aliases if alias.target is None
     ]
     summary["notes"] += modules.dropped_parameters
     return summary
+
+
+def build_checked(
+    prepared: Prepared, work: Path, label: str, *, strict: bool
+) -> tuple[Built, RouteModules, int]:
+    """Generate the package, write the route table, and import every module in a fresh interpreter; what
+    does not import is traced to its operation or schema, left out (``strict``: refused) and the package
+    built again, at most MAX_BUILD_ROUNDS times. Returns the package only once every module imports."""
+    document, left_out, unused = prepared.normalized, list(prepared.left_out), list(prepared.unused)
+    for round_number in range(1, MAX_BUILD_ROUNDS + 1):
+        folder = work / f"build-{round_number}"
+        with step("running openapi-python-client"):
+            built = build_client(document, folder / "generate", label, strict=strict)
+        config = write_generator_config(folder, built.binary_media_types)
+        modules, problem = route_modules(built, config, label, strict=strict)
+        if modules is None:
+            document, left_out, unused = (
+                problem.document,
+                left_out + problem.left_out,
+                unused + problem.unused,
+            )
+            continue
+        with step("finishing the generated package"):
+            files = finish_package(built.package)
+            check_one_module_per_operation(built.package, built.document)
+        with step("importing the generated modules"):
+            failed = failing_modules(built.package)
+        if not failed:
+            everything = Built(
+                built.package,
+                built.document,
+                sorted(left_out + built.left_out, key=_operation_order),
+                unused + built.unused,
+                built.binary_media_types,
+            )
+            return everything, modules, files
+        endpoints = {
+            route_module(route.tag, route.function): (route.method, route.path) for route in modules.routes
+        }
+        report, untraced = trace(failed, PACKAGE, endpoints, built.document)
+        if untraced or not report:
+            raise GenerationError(
+                describe_untraced(untraced or [f"{name}: {error}" for name, error in failed.items()])
+            )
+        if strict:
+            pruned = leave_out(built.document, report)
+            raise GenerationError(
+                f"{describe(pruned.left_out, pruned.unused)}; --strict does not leave operations out"
+            )
+        pruned = leave_out(built.document, report)
+        if pruned.document == built.document:
+            raise GenerationError(describe_untraced(f"{name}: {error}" for name, error in failed.items()))
+        document = pruned.document
+        left_out, unused = left_out + built.left_out + pruned.left_out, unused + built.unused + pruned.unused
+        shutil.rmtree(folder, ignore_errors=True)
+    raise GenerationError(
+        f"generated modules still do not import after {MAX_BUILD_ROUNDS} builds, each leaving out what failed"
+    )
+
+
+@dataclass(frozen=True)
+class _LeftOutHere:
+    document: dict[str, Any]
+    left_out: list[LeftOut]
+    unused: list[str]
+
+
+def route_modules(
+    built: Built, config: Path, label: str, *, strict: bool
+) -> tuple[RouteModules | None, _LeftOutHere]:
+    """Write the route table; if building it fails on some operation or schema, the document without it
+    (to build again) instead of the modules."""
+    try:
+        with step("writing the route table"):
+            return write_route_modules(built.package, built.document, config), _LeftOutHere(
+                built.document, [], []
+            )
+    except PipelineError as exc:
+        if strict:
+            raise
+
+        def problem(part: dict[str, Any]) -> str | None:
+            try:
+                build_routes(part, config)
+            except Exception as error:  # whatever the route table meets in a part
+                return one_line(error)
+            return None
+
+        found = isolate(built.document, problem)
+        if not found:
+            raise GenerationError(f"{exc} (on no single operation or schema of {label})") from None
+        pruned = leave_out(
+            built.document,
+            found.report("the route table fails on it", component_phrase="breaks the route table"),
+        )
+        return None, _LeftOutHere(
+            pruned.document, built.left_out + pruned.left_out, built.unused + pruned.unused
+        )
+
+
+def route_module(tag: str, function: str) -> str:
+    return f"{PACKAGE}.api.{tag}.{function}"
+
+
+def _operation_order(operation: LeftOut) -> tuple[str, int]:
+    method = operation.method.lower()
+    return operation.path, HTTP_METHODS.index(method) if method in HTTP_METHODS else len(HTTP_METHODS)
 
 
 def summary_of(
@@ -441,14 +647,29 @@ def summary_of(
         "paths": len(document.get("paths", {})),
         "operations": count_operations(document),
         "schemas": len(document.get("components", {}).get("schemas", {})),
-        "fixups": summarize(prepared.fixups),
+        "fixups": {**summarize(prepared.fixups), **summarize_extra(prepared.extra_fixups)},
         "binary_media_types": built.binary_media_types,
         "left_out": [operation.as_dict() for operation in built.left_out],
-        "notes": [*prepared.notes, *(f"removed {reason}" for reason in built.unused)],
+        "notes": [
+            *prepared.notes,
+            *(
+                f"{fixup.rule}: {fixup.location}: {fixup.detail}"
+                for fixup in prepared.extra_fixups[:SHOWN_FIXUPS]
+            ),
+            *(f"removed {reason}" for reason in built.unused),
+        ],
         "files": files,
         "changed": changed,
         "seconds": round(seconds, 2),
     }
+
+
+def summarize_extra(fixups: list[FixUp]) -> dict[str, int]:
+    """Count the fix-ups of rules outside normalize.RULES, in order of first appearance."""
+    counts: dict[str, int] = {}
+    for fixup in fixups:
+        counts[fixup.rule] = counts.get(fixup.rule, 0) + 1
+    return counts
 
 
 def unbound_line(unbound: list[str]) -> str:
@@ -463,9 +684,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     fixups = ", ".join(f"{rule} x{count}" for rule, count in summary["fixups"].items()) or "none"
     changed = ", ".join(summary["changed"]) or "nothing (already up to date)"
     left_out = summary["left_out"]
-    count = (
-        f"{len(left_out)} operation{'' if len(left_out) == 1 else 's'} openapi-python-client cannot generate"
-    )
+    count = f"{len(left_out)} operation{'' if len(left_out) == 1 else 's'}, each with its reason"
     lines = [
         f"source:     {summary['source']}",
         f"sha256:     {summary['sha256']}",
@@ -541,6 +760,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print("nothing in openapi/ or generated/ was changed", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(f"error: internal error: {one_line(exc)}", file=sys.stderr)
         print("nothing in openapi/ or generated/ was changed", file=sys.stderr)
         return 1
     except Interrupted as exc:

@@ -79,6 +79,7 @@ class GeneratorReport:
     components: dict[Component, str] = field(default_factory=dict)
     other: list[str] = field(default_factory=list)
     fatal: bool = False
+    component_phrase: str = "cannot be generated"  # "schema X <phrase>: <reason>"
 
     def __bool__(self) -> bool:
         return bool(self.operations or self.components or self.other or self.fatal)
@@ -95,7 +96,7 @@ def read_generator_output(stderr: str, document: dict[str, Any]) -> GeneratorRep
     report = GeneratorReport(fatal=_BANNERS[1] in stderr)
     operations = list(_operations(document))
     for block in _blocks(stderr):
-        _attribute(block, operations, report)
+        _attribute(block, operations, report, document)
     return report
 
 
@@ -197,10 +198,14 @@ def _attributable(line: str) -> bool:
     return line.startswith("WARNING parsing ") or _COMPONENT_HEADER.match(line) is not None
 
 
-def _attribute(block: _Block, operations: list[Operation], report: GeneratorReport) -> None:
+def _attribute(
+    block: _Block, operations: list[Operation], report: GeneratorReport, document: dict[str, Any]
+) -> None:
     reason = _reason(block.detail)
     operation = _operation_of(block.header, operations)
     component = _component_of(block.header)
+    if component is not None:
+        component = _document_component(component, document)
     if operation is not None:
         report.operations.setdefault(operation, reason)
     elif component is not None:
@@ -228,6 +233,19 @@ def _component_of(header: str) -> Component | None:
     return (path.group(1), _unescape(path.group(2))) if path else None
 
 
+def _document_component(component: Component, document: dict[str, Any]) -> Component:
+    """The document's component behind a name the generator made up for a part of it: ``Indexes_type_0``
+    (a oneOf variant or the object of a nullable schema), ``Job_item``, ``Job_additional_property``
+    belong to ``Indexes`` and ``Job``: the longest document name followed by ``_`` (the name itself if none)."""
+    kind, name = component
+    components = document.get("components")
+    items = components.get(kind) if isinstance(components, dict) else None
+    if not isinstance(items, dict) or name in items:
+        return component
+    owners = [known for known in items if name.startswith(f"{known}_")]
+    return (kind, max(owners, key=len)) if owners else component
+
+
 def _reason(detail: list[str]) -> str:
     lines = detail[: detail.index(_REMOVED_WITH)] if _REMOVED_WITH in detail else detail
     text = " ".join(_OBJECT_REPR.sub("", line).strip() for line in lines).strip()
@@ -248,7 +266,7 @@ def _removed_components(
     and with the reported component it goes back to."""
     components = doc.get("components", {})
     removed = {
-        key: f"{_noun(key)} cannot be generated: {reason}"
+        key: f"{_noun(key)} {report.component_phrase}: {reason}"
         for key, reason in report.components.items()
         if key[1] in components.get(key[0], {})
     }

@@ -335,7 +335,7 @@ def test_sigterm_stops_the_run_and_leaves_no_temporary_folder(project: Path, tmp
     )
     deadline = time.monotonic() + 60
     # the generator writes its output folder once it has parsed the document: it is running now
-    while not list(project.glob(".generate-tmp/*/generate/round-1/dimescheduler_raw")):
+    while not list(project.glob(".generate-tmp/*/build-1/generate/round-1/dimescheduler_raw")):
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()
         time.sleep(0.02)
 
