@@ -398,7 +398,8 @@ def regenerate(*, root: Path, url: str | None, offline: bool, strict: bool, time
     with work_folder(root) as work:
         built = build_client(prepared.normalized, work / "generate", source.label, strict=strict)
         config = write_generator_config(work, built.binary_media_types)
-        modules = write_route_modules(built.package, built.document, config)
+        left = [(op.method, op.path, op.reason) for op in built.left_out]
+        modules = write_route_modules(built.package, built.document, config, left)
         files = finish_package(built.package)
         check_one_module_per_operation(built.package, built.document)
         # Only now, with everything built, does anything in openapi/ or generated/ change.
