@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import runpy
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +23,7 @@ from dimescheduler_openapi import (
 )
 from dimescheduler_openapi._resources import _body_check, _resolve
 from dimescheduler_raw import routes
+from specpipe.routes import render_routes
 
 ENVELOPE = {"content": json.dumps({"Success": True}), "contentType": "application/json", "statusCode": 200}
 
@@ -279,3 +282,16 @@ def test_a_route_generation_left_out_is_sent_with_untyped_json(monkeypatch: pyte
         assert client.tags.get_all() == [{"name": "a"}]  # untyped JSON
         assert client.tags.create({"anything": 1}).success  # no body model to check against
     assert recorder.bodies() == [{"anything": 1}]
+
+
+def test_the_route_table_lists_what_generation_left_out(tmp_path: Path) -> None:
+    """`nox -s generate` writes LEFT_OUT from the generator's report: method upper case, reason as given."""
+    text = render_routes([], [("get", "/gone", "a schema it cannot read"), ("post", "/odd", "no body model")])
+    (tmp_path / "routes.py").write_text(text, encoding="utf-8")
+    table = runpy.run_path(str(tmp_path / "routes.py"))
+    assert table["LEFT_OUT"] == {
+        ("GET", "/gone"): "a schema it cannot read",
+        ("POST", "/odd"): "no body model",
+    }
+    assert table["ROUTES"] == {}
+    assert routes.LEFT_OUT == {}  # the pinned document: openapi-python-client reads all of it
