@@ -359,7 +359,7 @@ class Appointment:
                 start = parse_datetime_or_keep(start)
                 if type(start) is str:
                     noted_value("Appointment", "start", start)
-        elif start is not None and start is not UNSET:
+        elif start is not UNSET and start is not None:
             noted_value("Appointment", "start", start)
         _fd_obj.start = start
 
@@ -370,7 +370,7 @@ class Appointment:
                 end = parse_datetime_or_keep(end)
                 if type(end) is str:
                     noted_value("Appointment", "end", end)
-        elif end is not None and end is not UNSET:
+        elif end is not UNSET and end is not None:
             noted_value("Appointment", "end", end)
         _fd_obj.end = end
 
@@ -379,7 +379,7 @@ class Appointment:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Appointment", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not None and appointment_guid is not UNSET:
+        elif appointment_guid is not UNSET and appointment_guid is not None:
             noted_value("Appointment", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
@@ -391,7 +391,7 @@ class Appointment:
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Appointment", "importance", importance)
-        elif importance is not None and importance is not UNSET:
+        elif importance is not UNSET and importance is not None:
             noted_value("Appointment", "importance", importance)
         _fd_obj.importance = importance
 

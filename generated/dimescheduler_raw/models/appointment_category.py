@@ -141,7 +141,7 @@ class AppointmentCategory:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentCategory", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not None and appointment_guid is not UNSET:
+        elif appointment_guid is not UNSET and appointment_guid is not None:
             noted_value("AppointmentCategory", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 

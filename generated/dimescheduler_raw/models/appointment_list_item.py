@@ -343,7 +343,7 @@ class AppointmentListItem:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not None and appointment_guid is not UNSET:
+        elif appointment_guid is not UNSET and appointment_guid is not None:
             noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
@@ -354,7 +354,7 @@ class AppointmentListItem:
                 start = parse_datetime_or_keep(start)
                 if type(start) is str:
                     noted_value("AppointmentListItem", "start", start)
-        elif start is not None and start is not UNSET:
+        elif start is not UNSET and start is not None:
             noted_value("AppointmentListItem", "start", start)
         _fd_obj.start = start
 
@@ -365,7 +365,7 @@ class AppointmentListItem:
                 end = parse_datetime_or_keep(end)
                 if type(end) is str:
                     noted_value("AppointmentListItem", "end", end)
-        elif end is not None and end is not UNSET:
+        elif end is not UNSET and end is not None:
             noted_value("AppointmentListItem", "end", end)
         _fd_obj.end = end
 
@@ -377,7 +377,7 @@ class AppointmentListItem:
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentListItem", "importance", importance)
-        elif importance is not None and importance is not UNSET:
+        elif importance is not UNSET and importance is not None:
             noted_value("AppointmentListItem", "importance", importance)
         _fd_obj.importance = importance
 

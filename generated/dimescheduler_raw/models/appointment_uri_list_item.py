@@ -136,7 +136,7 @@ class AppointmentUriListItem:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentUriListItem", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not None and appointment_guid is not UNSET:
+        elif appointment_guid is not UNSET and appointment_guid is not None:
             noted_value("AppointmentUriListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 

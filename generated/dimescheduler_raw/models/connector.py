@@ -224,7 +224,7 @@ class Connector:
                     type_ = ConnectorType(type_)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "type", type_)
-        elif type_ is not None and type_ is not UNSET:
+        elif type_ is not UNSET and type_ is not None:
             noted_value("Connector", "type", type_)
         _fd_obj.type_ = type_
 
@@ -236,7 +236,7 @@ class Connector:
                     authentication_type = ConnectorAuthType(authentication_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "authenticationType", authentication_type)
-        elif authentication_type is not None and authentication_type is not UNSET:
+        elif authentication_type is not UNSET and authentication_type is not None:
             noted_value("Connector", "authenticationType", authentication_type)
         _fd_obj.authentication_type = authentication_type
 
@@ -248,7 +248,7 @@ class Connector:
                     api_type = ConnectorApiType(api_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "apiType", api_type)
-        elif api_type is not None and api_type is not UNSET:
+        elif api_type is not UNSET and api_type is not None:
             noted_value("Connector", "apiType", api_type)
         _fd_obj.api_type = api_type
 

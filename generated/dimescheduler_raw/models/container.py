@@ -103,7 +103,7 @@ class Container:
                 handle_date = parse_datetime_or_keep(handle_date)
                 if type(handle_date) is str:
                     noted_value("Container", "handleDate", handle_date)
-        elif handle_date is not None and handle_date is not UNSET:
+        elif handle_date is not UNSET and handle_date is not None:
             noted_value("Container", "handleDate", handle_date)
         _fd_obj.handle_date = handle_date
 

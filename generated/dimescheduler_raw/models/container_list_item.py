@@ -99,7 +99,7 @@ class ContainerListItem:
                 handle_date = parse_datetime_or_keep(handle_date)
                 if type(handle_date) is str:
                     noted_value("ContainerListItem", "handleDate", handle_date)
-        elif handle_date is not None and handle_date is not UNSET:
+        elif handle_date is not UNSET and handle_date is not None:
             noted_value("ContainerListItem", "handleDate", handle_date)
         _fd_obj.handle_date = handle_date
 

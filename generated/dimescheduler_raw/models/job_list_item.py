@@ -1138,7 +1138,7 @@ class JobListItem:
                 creation_date_time = parse_datetime_or_keep(creation_date_time)
                 if type(creation_date_time) is str:
                     noted_value("JobListItem", "creationDateTime", creation_date_time)
-        elif creation_date_time is not None and creation_date_time is not UNSET:
+        elif creation_date_time is not UNSET and creation_date_time is not None:
             noted_value("JobListItem", "creationDateTime", creation_date_time)
         _fd_obj.creation_date_time = creation_date_time
 
@@ -1149,7 +1149,7 @@ class JobListItem:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
                 if type(free_date_1) is str:
                     noted_value("JobListItem", "freeDate1", free_date_1)
-        elif free_date_1 is not None and free_date_1 is not UNSET:
+        elif free_date_1 is not UNSET and free_date_1 is not None:
             noted_value("JobListItem", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
@@ -1160,7 +1160,7 @@ class JobListItem:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
                 if type(free_date_2) is str:
                     noted_value("JobListItem", "freeDate2", free_date_2)
-        elif free_date_2 is not None and free_date_2 is not UNSET:
+        elif free_date_2 is not UNSET and free_date_2 is not None:
             noted_value("JobListItem", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
@@ -1171,7 +1171,7 @@ class JobListItem:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
                 if type(free_date_3) is str:
                     noted_value("JobListItem", "freeDate3", free_date_3)
-        elif free_date_3 is not None and free_date_3 is not UNSET:
+        elif free_date_3 is not UNSET and free_date_3 is not None:
             noted_value("JobListItem", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
@@ -1182,7 +1182,7 @@ class JobListItem:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
                 if type(free_date_4) is str:
                     noted_value("JobListItem", "freeDate4", free_date_4)
-        elif free_date_4 is not None and free_date_4 is not UNSET:
+        elif free_date_4 is not UNSET and free_date_4 is not None:
             noted_value("JobListItem", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
@@ -1193,7 +1193,7 @@ class JobListItem:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
                 if type(free_date_5) is str:
                     noted_value("JobListItem", "freeDate5", free_date_5)
-        elif free_date_5 is not None and free_date_5 is not UNSET:
+        elif free_date_5 is not UNSET and free_date_5 is not None:
             noted_value("JobListItem", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
@@ -1204,7 +1204,7 @@ class JobListItem:
                 start_date = parse_datetime_or_keep(start_date)
                 if type(start_date) is str:
                     noted_value("JobListItem", "startDate", start_date)
-        elif start_date is not None and start_date is not UNSET:
+        elif start_date is not UNSET and start_date is not None:
             noted_value("JobListItem", "startDate", start_date)
         _fd_obj.start_date = start_date
 
@@ -1215,7 +1215,7 @@ class JobListItem:
                 end_date = parse_datetime_or_keep(end_date)
                 if type(end_date) is str:
                     noted_value("JobListItem", "endDate", end_date)
-        elif end_date is not None and end_date is not UNSET:
+        elif end_date is not UNSET and end_date is not None:
             noted_value("JobListItem", "endDate", end_date)
         _fd_obj.end_date = end_date
 

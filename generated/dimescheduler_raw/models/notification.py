@@ -209,7 +209,7 @@ class Notification:
                 date = parse_datetime_or_keep(date)
                 if type(date) is str:
                     noted_value("Notification", "date", date)
-        elif date is not None and date is not UNSET:
+        elif date is not UNSET and date is not None:
             noted_value("Notification", "date", date)
         _fd_obj.date = date
 
@@ -218,7 +218,7 @@ class Notification:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Notification", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not None and appointment_guid is not UNSET:
+        elif appointment_guid is not UNSET and appointment_guid is not None:
             noted_value("Notification", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 

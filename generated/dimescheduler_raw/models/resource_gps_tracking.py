@@ -151,7 +151,7 @@ class ResourceGpsTracking:
                 date = parse_datetime_or_keep(date)
                 if type(date) is str:
                     noted_value("ResourceGpsTracking", "date", date)
-        elif date is not None and date is not UNSET:
+        elif date is not UNSET and date is not None:
             noted_value("ResourceGpsTracking", "date", date)
         _fd_obj.date = date
 

@@ -143,7 +143,7 @@ class ResourceGpsTrackingListItem:
                 date = parse_datetime_or_keep(date)
                 if type(date) is str:
                     noted_value("ResourceGpsTrackingListItem", "date", date)
-        elif date is not None and date is not UNSET:
+        elif date is not UNSET and date is not None:
             noted_value("ResourceGpsTrackingListItem", "date", date)
         _fd_obj.date = date
 

@@ -1423,7 +1423,7 @@ class Task:
                 contract_start_date = parse_datetime_or_keep(contract_start_date)
                 if type(contract_start_date) is str:
                     noted_value("Task", "contractStartDate", contract_start_date)
-        elif contract_start_date is not None and contract_start_date is not UNSET:
+        elif contract_start_date is not UNSET and contract_start_date is not None:
             noted_value("Task", "contractStartDate", contract_start_date)
         _fd_obj.contract_start_date = contract_start_date
 
@@ -1434,7 +1434,7 @@ class Task:
                 contract_end_date = parse_datetime_or_keep(contract_end_date)
                 if type(contract_end_date) is str:
                     noted_value("Task", "contractEndDate", contract_end_date)
-        elif contract_end_date is not None and contract_end_date is not UNSET:
+        elif contract_end_date is not UNSET and contract_end_date is not None:
             noted_value("Task", "contractEndDate", contract_end_date)
         _fd_obj.contract_end_date = contract_end_date
 
@@ -1445,7 +1445,7 @@ class Task:
                 parts_warranty_start_date = parse_datetime_or_keep(parts_warranty_start_date)
                 if type(parts_warranty_start_date) is str:
                     noted_value("Task", "partsWarrantyStartDate", parts_warranty_start_date)
-        elif parts_warranty_start_date is not None and parts_warranty_start_date is not UNSET:
+        elif parts_warranty_start_date is not UNSET and parts_warranty_start_date is not None:
             noted_value("Task", "partsWarrantyStartDate", parts_warranty_start_date)
         _fd_obj.parts_warranty_start_date = parts_warranty_start_date
 
@@ -1456,7 +1456,7 @@ class Task:
                 parts_warranty_end_date = parse_datetime_or_keep(parts_warranty_end_date)
                 if type(parts_warranty_end_date) is str:
                     noted_value("Task", "partsWarrantyEndDate", parts_warranty_end_date)
-        elif parts_warranty_end_date is not None and parts_warranty_end_date is not UNSET:
+        elif parts_warranty_end_date is not UNSET and parts_warranty_end_date is not None:
             noted_value("Task", "partsWarrantyEndDate", parts_warranty_end_date)
         _fd_obj.parts_warranty_end_date = parts_warranty_end_date
 
@@ -1467,7 +1467,7 @@ class Task:
                 labor_warranty_start_date = parse_datetime_or_keep(labor_warranty_start_date)
                 if type(labor_warranty_start_date) is str:
                     noted_value("Task", "laborWarrantyStartDate", labor_warranty_start_date)
-        elif labor_warranty_start_date is not None and labor_warranty_start_date is not UNSET:
+        elif labor_warranty_start_date is not UNSET and labor_warranty_start_date is not None:
             noted_value("Task", "laborWarrantyStartDate", labor_warranty_start_date)
         _fd_obj.labor_warranty_start_date = labor_warranty_start_date
 
@@ -1478,7 +1478,7 @@ class Task:
                 labor_warranty_end_date = parse_datetime_or_keep(labor_warranty_end_date)
                 if type(labor_warranty_end_date) is str:
                     noted_value("Task", "laborWarrantyEndDate", labor_warranty_end_date)
-        elif labor_warranty_end_date is not None and labor_warranty_end_date is not UNSET:
+        elif labor_warranty_end_date is not UNSET and labor_warranty_end_date is not None:
             noted_value("Task", "laborWarrantyEndDate", labor_warranty_end_date)
         _fd_obj.labor_warranty_end_date = labor_warranty_end_date
 
@@ -1499,7 +1499,7 @@ class Task:
                 expected_response_date_time = parse_datetime_or_keep(expected_response_date_time)
                 if type(expected_response_date_time) is str:
                     noted_value("Task", "expectedResponseDateTime", expected_response_date_time)
-        elif expected_response_date_time is not None and expected_response_date_time is not UNSET:
+        elif expected_response_date_time is not UNSET and expected_response_date_time is not None:
             noted_value("Task", "expectedResponseDateTime", expected_response_date_time)
         _fd_obj.expected_response_date_time = expected_response_date_time
 
@@ -1510,7 +1510,7 @@ class Task:
                 actual_response_date_time = parse_datetime_or_keep(actual_response_date_time)
                 if type(actual_response_date_time) is str:
                     noted_value("Task", "actualResponseDateTime", actual_response_date_time)
-        elif actual_response_date_time is not None and actual_response_date_time is not UNSET:
+        elif actual_response_date_time is not UNSET and actual_response_date_time is not None:
             noted_value("Task", "actualResponseDateTime", actual_response_date_time)
         _fd_obj.actual_response_date_time = actual_response_date_time
 
@@ -1521,7 +1521,7 @@ class Task:
                 requested_start_date = parse_datetime_or_keep(requested_start_date)
                 if type(requested_start_date) is str:
                     noted_value("Task", "requestedStartDate", requested_start_date)
-        elif requested_start_date is not None and requested_start_date is not UNSET:
+        elif requested_start_date is not UNSET and requested_start_date is not None:
             noted_value("Task", "requestedStartDate", requested_start_date)
         _fd_obj.requested_start_date = requested_start_date
 
@@ -1532,7 +1532,7 @@ class Task:
                 requested_end_date = parse_datetime_or_keep(requested_end_date)
                 if type(requested_end_date) is str:
                     noted_value("Task", "requestedEndDate", requested_end_date)
-        elif requested_end_date is not None and requested_end_date is not UNSET:
+        elif requested_end_date is not UNSET and requested_end_date is not None:
             noted_value("Task", "requestedEndDate", requested_end_date)
         _fd_obj.requested_end_date = requested_end_date
 
@@ -1543,7 +1543,7 @@ class Task:
                 confirmed_start_date = parse_datetime_or_keep(confirmed_start_date)
                 if type(confirmed_start_date) is str:
                     noted_value("Task", "confirmedStartDate", confirmed_start_date)
-        elif confirmed_start_date is not None and confirmed_start_date is not UNSET:
+        elif confirmed_start_date is not UNSET and confirmed_start_date is not None:
             noted_value("Task", "confirmedStartDate", confirmed_start_date)
         _fd_obj.confirmed_start_date = confirmed_start_date
 
@@ -1554,7 +1554,7 @@ class Task:
                 confirmed_end_date = parse_datetime_or_keep(confirmed_end_date)
                 if type(confirmed_end_date) is str:
                     noted_value("Task", "confirmedEndDate", confirmed_end_date)
-        elif confirmed_end_date is not None and confirmed_end_date is not UNSET:
+        elif confirmed_end_date is not UNSET and confirmed_end_date is not None:
             noted_value("Task", "confirmedEndDate", confirmed_end_date)
         _fd_obj.confirmed_end_date = confirmed_end_date
 
@@ -1565,7 +1565,7 @@ class Task:
                 actual_start_date = parse_datetime_or_keep(actual_start_date)
                 if type(actual_start_date) is str:
                     noted_value("Task", "actualStartDate", actual_start_date)
-        elif actual_start_date is not None and actual_start_date is not UNSET:
+        elif actual_start_date is not UNSET and actual_start_date is not None:
             noted_value("Task", "actualStartDate", actual_start_date)
         _fd_obj.actual_start_date = actual_start_date
 
@@ -1576,7 +1576,7 @@ class Task:
                 actual_end_date = parse_datetime_or_keep(actual_end_date)
                 if type(actual_end_date) is str:
                     noted_value("Task", "actualEndDate", actual_end_date)
-        elif actual_end_date is not None and actual_end_date is not UNSET:
+        elif actual_end_date is not UNSET and actual_end_date is not None:
             noted_value("Task", "actualEndDate", actual_end_date)
         _fd_obj.actual_end_date = actual_end_date
 
@@ -1587,7 +1587,7 @@ class Task:
                 task_open_as_of = parse_datetime_or_keep(task_open_as_of)
                 if type(task_open_as_of) is str:
                     noted_value("Task", "taskOpenAsOf", task_open_as_of)
-        elif task_open_as_of is not None and task_open_as_of is not UNSET:
+        elif task_open_as_of is not UNSET and task_open_as_of is not None:
             noted_value("Task", "taskOpenAsOf", task_open_as_of)
         _fd_obj.task_open_as_of = task_open_as_of
 
@@ -1598,7 +1598,7 @@ class Task:
                 task_open_till = parse_datetime_or_keep(task_open_till)
                 if type(task_open_till) is str:
                     noted_value("Task", "taskOpenTill", task_open_till)
-        elif task_open_till is not None and task_open_till is not UNSET:
+        elif task_open_till is not UNSET and task_open_till is not None:
             noted_value("Task", "taskOpenTill", task_open_till)
         _fd_obj.task_open_till = task_open_till
 
@@ -1609,7 +1609,7 @@ class Task:
                 appointment_earliest_allowed = parse_datetime_or_keep(appointment_earliest_allowed)
                 if type(appointment_earliest_allowed) is str:
                     noted_value("Task", "appointmentEarliestAllowed", appointment_earliest_allowed)
-        elif appointment_earliest_allowed is not None and appointment_earliest_allowed is not UNSET:
+        elif appointment_earliest_allowed is not UNSET and appointment_earliest_allowed is not None:
             noted_value("Task", "appointmentEarliestAllowed", appointment_earliest_allowed)
         _fd_obj.appointment_earliest_allowed = appointment_earliest_allowed
 
@@ -1620,7 +1620,7 @@ class Task:
                 appointment_latest_allowed = parse_datetime_or_keep(appointment_latest_allowed)
                 if type(appointment_latest_allowed) is str:
                     noted_value("Task", "appointmentLatestAllowed", appointment_latest_allowed)
-        elif appointment_latest_allowed is not None and appointment_latest_allowed is not UNSET:
+        elif appointment_latest_allowed is not UNSET and appointment_latest_allowed is not None:
             noted_value("Task", "appointmentLatestAllowed", appointment_latest_allowed)
         _fd_obj.appointment_latest_allowed = appointment_latest_allowed
 
@@ -1631,7 +1631,7 @@ class Task:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
                 if type(free_date_1) is str:
                     noted_value("Task", "freeDate1", free_date_1)
-        elif free_date_1 is not None and free_date_1 is not UNSET:
+        elif free_date_1 is not UNSET and free_date_1 is not None:
             noted_value("Task", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
@@ -1642,7 +1642,7 @@ class Task:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
                 if type(free_date_2) is str:
                     noted_value("Task", "freeDate2", free_date_2)
-        elif free_date_2 is not None and free_date_2 is not UNSET:
+        elif free_date_2 is not UNSET and free_date_2 is not None:
             noted_value("Task", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
@@ -1653,7 +1653,7 @@ class Task:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
                 if type(free_date_3) is str:
                     noted_value("Task", "freeDate3", free_date_3)
-        elif free_date_3 is not None and free_date_3 is not UNSET:
+        elif free_date_3 is not UNSET and free_date_3 is not None:
             noted_value("Task", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
@@ -1664,7 +1664,7 @@ class Task:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
                 if type(free_date_4) is str:
                     noted_value("Task", "freeDate4", free_date_4)
-        elif free_date_4 is not None and free_date_4 is not UNSET:
+        elif free_date_4 is not UNSET and free_date_4 is not None:
             noted_value("Task", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
@@ -1675,7 +1675,7 @@ class Task:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
                 if type(free_date_5) is str:
                     noted_value("Task", "freeDate5", free_date_5)
-        elif free_date_5 is not None and free_date_5 is not UNSET:
+        elif free_date_5 is not UNSET and free_date_5 is not None:
             noted_value("Task", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
@@ -1686,7 +1686,7 @@ class Task:
                 start_date = parse_datetime_or_keep(start_date)
                 if type(start_date) is str:
                     noted_value("Task", "startDate", start_date)
-        elif start_date is not None and start_date is not UNSET:
+        elif start_date is not UNSET and start_date is not None:
             noted_value("Task", "startDate", start_date)
         _fd_obj.start_date = start_date
 
@@ -1697,7 +1697,7 @@ class Task:
                 end_date = parse_datetime_or_keep(end_date)
                 if type(end_date) is str:
                     noted_value("Task", "endDate", end_date)
-        elif end_date is not None and end_date is not UNSET:
+        elif end_date is not UNSET and end_date is not None:
             noted_value("Task", "endDate", end_date)
         _fd_obj.end_date = end_date
 
@@ -1718,7 +1718,7 @@ class Task:
                 base_line_start_date = parse_datetime_or_keep(base_line_start_date)
                 if type(base_line_start_date) is str:
                     noted_value("Task", "baseLineStartDate", base_line_start_date)
-        elif base_line_start_date is not None and base_line_start_date is not UNSET:
+        elif base_line_start_date is not UNSET and base_line_start_date is not None:
             noted_value("Task", "baseLineStartDate", base_line_start_date)
         _fd_obj.base_line_start_date = base_line_start_date
 
@@ -1729,7 +1729,7 @@ class Task:
                 base_line_end_date = parse_datetime_or_keep(base_line_end_date)
                 if type(base_line_end_date) is str:
                     noted_value("Task", "baseLineEndDate", base_line_end_date)
-        elif base_line_end_date is not None and base_line_end_date is not UNSET:
+        elif base_line_end_date is not UNSET and base_line_end_date is not None:
             noted_value("Task", "baseLineEndDate", base_line_end_date)
         _fd_obj.base_line_end_date = base_line_end_date
 
@@ -1740,7 +1740,7 @@ class Task:
                 dead_line = parse_datetime_or_keep(dead_line)
                 if type(dead_line) is str:
                     noted_value("Task", "deadLine", dead_line)
-        elif dead_line is not None and dead_line is not UNSET:
+        elif dead_line is not UNSET and dead_line is not None:
             noted_value("Task", "deadLine", dead_line)
         _fd_obj.dead_line = dead_line
 
@@ -1751,7 +1751,7 @@ class Task:
                 constraint_date = parse_datetime_or_keep(constraint_date)
                 if type(constraint_date) is str:
                     noted_value("Task", "constraintDate", constraint_date)
-        elif constraint_date is not None and constraint_date is not UNSET:
+        elif constraint_date is not UNSET and constraint_date is not None:
             noted_value("Task", "constraintDate", constraint_date)
         _fd_obj.constraint_date = constraint_date
 

@@ -87,7 +87,7 @@ class Counts:
                 since = parse_datetime_or_keep(since)
                 if type(since) is str:
                     noted_value("Counts", "since", since)
-        elif since is not None and since is not UNSET:
+        elif since is not UNSET and since is not None:
             noted_value("Counts", "since", since)
         _fd_obj.since = since
 
