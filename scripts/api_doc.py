@@ -45,6 +45,12 @@ methods: `await` them (`iter_all` is an async iterator there). `help(client.<acc
   body). Wherever a model is taken, a dict in the API's JSON casing is too (`Mapping[str, Any]`), and
   wherever one or several are, a list of them (models and dicts mixed).
 - Writes return `MutationResult`: {mutation}.
+- Reads are lenient: an answer of the documented shape always becomes the typed model (fields it leaves out
+  are `UNSET`, null is `None`, unknown keys stay in `additional_properties`, a value of another type is kept
+  as received with a `ResponseValueWarning`); `strict_responses=True` on the client, or a
+  `with dimescheduler_openapi.strict_responses():` block, raises `UnexpectedResponseError` naming the field.
+- A route the vendor document no longer has raises `UnsupportedOperationError` before anything is sent; a
+  route the vendor documents but generation left out is still sent, with untyped JSON (said at the method).
 - Every method also takes keyword-only `timeout` (seconds per network wait, or an `httpx.Timeout`) and
   `deadline` (seconds for the whole call, retries included); they are left out of the signatures below.
 - Errors every method can raise ("the usual errors" below): {common}.

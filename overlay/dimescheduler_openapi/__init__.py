@@ -36,7 +36,7 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
-from ._parsing import MutationResult
+from ._parsing import MutationResult, ResponseValueWarning, strict_responses
 from ._transports.retry import RetryConfig
 from ._version import __version__
 
@@ -84,6 +84,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
+    "ResponseValueWarning",
     "RetryConfig",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
@@ -95,6 +96,7 @@ __all__ = [
     "procedures",
     "run_bulk",
     "run_bulk_sync",
+    "strict_responses",
 ]
 
 _LAZY = {

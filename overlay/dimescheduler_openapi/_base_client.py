@@ -100,14 +100,19 @@ class ClientBase:
     _capture: ContextVar[CapturedResponse | None]
     _deadline: float | None
     _max_response_bytes: int | None
+    _strict_responses: bool
 
     def _init_base(
         self,
         settings: Settings,
         deadline: float | None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         self._settings = settings
+        if not isinstance(strict_responses, bool):
+            raise ConfigurationError(f"strict_responses must be True or False, not {strict_responses!r}")
+        self._strict_responses = strict_responses
         self._deadline = checked_deadline(deadline, ConfigurationError)
         if max_response_bytes is not None and (
             isinstance(max_response_bytes, bool)

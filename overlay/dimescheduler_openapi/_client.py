@@ -27,6 +27,7 @@ from ._call import Call
 from ._config import resolve_settings
 from ._environment import Environment
 from ._errors import ConfigurationError, connection_error
+from ._parsing import parse_with
 from ._resources import AsyncResources, SyncResources
 from ._resources._resolve import check_documented
 from ._transports.limit import DEFAULT_MAX_RESPONSE_BYTES
@@ -54,7 +55,10 @@ class DimeSchedulerClient(ClientBase, SyncResources):
     whole: the `/token` exchange, every attempt, the waits between retries and reading the answer; past it
     the call raises APITimeoutError. Both can be overridden per call. `max_response_bytes=` (default
     512 MiB; None: no limit) bounds the size of an answer's body: past it the read stops and the call raises
-    ResponseTooLargeError (never retried).
+    ResponseTooLargeError (never retried). `strict_responses=` (default False) validates read answers as
+    strictly as the document says (a required field absent or a value of another type raises
+    UnexpectedResponseError naming the field); by default they are read leniently (see
+    `dimescheduler_openapi.strict_responses` for one call).
     `transport=` or extra httpx keyword arguments configure the httpx client built here (`follow_redirects`
     excepted: redirects are never followed); or pass a ready `http_client=` (an httpx.Client): it is
     re-pointed at the API (base URL, auth, headers, `timeout=`, retries) and closed with this client.
@@ -73,6 +77,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
         retry: RetryConfig | bool | int | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         **httpx_kwargs: Any,
@@ -87,7 +92,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
             retry=retry,
             is_async=False,
         )
-        self._init_base(settings, deadline, max_response_bytes)
+        self._init_base(settings, deadline, max_response_bytes, strict_responses)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.Client):
@@ -120,7 +125,7 @@ class DimeSchedulerClient(ClientBase, SyncResources):
             raise connection_error(exc, request) from exc
         raise_for_status(response)
         check_documented(call, response)
-        return call.parse(response)
+        return parse_with(call.parse, response, self._strict_responses)
 
     @cached_property
     def raw(self) -> dimescheduler_raw.Client:
@@ -162,6 +167,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
         retry: RetryConfig | bool | int | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         **httpx_kwargs: Any,
@@ -176,7 +182,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
             retry=retry,
             is_async=True,
         )
-        self._init_base(settings, deadline, max_response_bytes)
+        self._init_base(settings, deadline, max_response_bytes, strict_responses)
         if http_client is not None:
             check_injected(transport, httpx_kwargs)
             if not isinstance(http_client, httpx.AsyncClient):
@@ -205,7 +211,7 @@ class AsyncDimeSchedulerClient(ClientBase, AsyncResources):
             raise connection_error(exc, request) from exc
         raise_for_status(response)
         check_documented(call, response)
-        return call.parse(response)
+        return parse_with(call.parse, response, self._strict_responses)
 
     @cached_property
     def raw(self) -> dimescheduler_raw.Client:

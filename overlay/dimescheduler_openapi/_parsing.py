@@ -1,9 +1,17 @@
 """Turning answers into typed values: lists of models, single models, and the write envelope.
 
-Every parser checks the answer against what the operation documents and raises `UnexpectedResponseError`
-(with the status and the body) otherwise: a body that is not JSON (an HTML page, plain text, truncated
-JSON), an empty body where one is documented, JSON of another shape (an object where a list is documented,
-a list where an object is, an object none of whose keys the model knows), or a body the model cannot read.
+Every parser checks the answer's shape against what the operation documents and raises
+`UnexpectedResponseError` (with the status and the body) otherwise: a body that is not JSON (an HTML page,
+plain text, truncated JSON), an empty body where one is documented, or JSON of another shape (an object where
+a list is documented, a list where an object is, a non-empty object none of whose keys the model knows).
+
+Reads are lenient by default: an answer of the documented shape always becomes the typed model. A field the
+answer leaves out is UNSET (also a required one), null is None, unknown keys go to `additional_properties`,
+and a value the model cannot convert (a date-time that is not one, an object where a list is documented) is
+kept as received and reported once per field and answer through a `ResponseValueWarning`. With
+`strict_responses` (the clients' option, or a `strict_responses()` block around a call) such an answer
+raises `UnexpectedResponseError` naming the field instead. Writes are not affected: `parse_mutation` keeps its
+rules.
 
 JSON is parsed with orjson when it is installed (imported on the first answer, never at import time), else
 with the standard library; a body orjson refuses (NaN, a byte order mark, UTF-16, deep nesting) goes to the
@@ -16,7 +24,10 @@ from __future__ import annotations
 import importlib
 import json
 import math
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -30,6 +41,49 @@ M = TypeVar("M", covariant=True)
 ENVELOPE = "the write envelope {content, contentType, statusCode}"
 # What a model's from_dict raises on values of the wrong type or format.
 _MODEL_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
+
+
+class ResponseValueWarning(UserWarning):
+    """A read answer held a value of another type than its document gives for the field; the model keeps it
+    as received (see `strict_responses`)."""
+
+
+# A `strict_responses()` block (per call) overrides the client's option, which `reading_mode` sets around
+# each answer the client parses; outside both, reads are lenient.
+_STRICT_BLOCK: ContextVar[bool | None] = ContextVar("dimescheduler_openapi_strict_block", default=None)
+_STRICT_CLIENT: ContextVar[bool] = ContextVar("dimescheduler_openapi_strict_client", default=False)
+
+
+@contextmanager
+def strict_responses(strict: bool = True) -> Iterator[None]:
+    """`with strict_responses(): client.jobs.get_all()`: within the block (this thread or task), read
+    answers are validated as strictly as the document says (a required field absent, or a value the model
+    cannot hold, raises UnexpectedResponseError naming the field), whatever the client's `strict_responses`;
+    `strict_responses(False)` makes them lenient instead."""
+    token = _STRICT_BLOCK.set(bool(strict))
+    try:
+        yield
+    finally:
+        _STRICT_BLOCK.reset(token)
+
+
+def parse_with(parse: Callable[[httpx.Response], M], response: httpx.Response, strict: bool) -> M:
+    """`parse(response)` with a client's `strict_responses` setting (a `strict_responses()` block wins)."""
+    token = _STRICT_CLIENT.set(strict)
+    try:
+        return parse(response)
+    finally:
+        _STRICT_CLIENT.reset(token)
+
+
+def _strict() -> bool:
+    block = _STRICT_BLOCK.get()
+    return _STRICT_CLIENT.get() if block is None else block
+
+
+def _raw_types() -> Any:
+    """dimescheduler_raw.types, imported on the first answer (never at import time)."""
+    return importlib.import_module("dimescheduler_raw.types")
 
 
 class FromDict(Protocol[M]):
@@ -141,14 +195,23 @@ def _read(
     model: FromDict[M], data: Any, response: httpx.Response, expected: str, whole: Any, index: int | None
 ) -> M:
     """One model from one JSON object (item `index` of a list); an object sharing no key with the model is
-    another shape."""
+    another shape. Lenient or strict as `_strict()` says; a lenient read runs inside `_lenient` already."""
     if type(data) is not dict:
         problem = describe_json(data)
     else:
         try:
             value = model.from_dict(data)
+        except KeyError as exc:  # only a strict read gets here: a lenient one leaves absent fields UNSET
+            problem = f"{describe_json(data)} without the required field {json_text(str(exc.args[0]))}"
         except _MODEL_ERRORS as exc:
-            problem = f"{describe_json(data)} it cannot read ({type(exc).__name__}: {json_text(str(exc))})"
+            key, kind = getattr(exc, "key", None), getattr(exc, "kind", None)
+            if isinstance(key, str) and isinstance(kind, str):  # dimescheduler_raw.types.FieldValueError
+                problem = (
+                    f"{describe_json(data)} whose field {json_text(key)} holds {kind}, which "
+                    f"{getattr(exc, 'model', _model_name(model))} cannot hold"
+                )
+            else:
+                problem = f"{describe_json(data)} it cannot read ({type(exc).__name__}: {json_text(str(exc))})"
         else:
             extra = getattr(value, "additional_properties", None)
             if not (data and isinstance(extra, dict) and len(extra) == len(data)):
@@ -158,11 +221,39 @@ def _read(
     raise unexpected_response(response, expected, parsed=whole, is_json=True, got=where + problem)
 
 
+@contextmanager
+def _lenient() -> Iterator[None]:
+    """Models read leniently within the block (unless strict); one warning per field afterwards."""
+    if _strict():
+        yield
+        return
+    problems: list[tuple[str, str, str]] = []
+    with _raw_types().read_leniently(problems):
+        yield
+    if problems:
+        _warn(problems)
+
+
+def _warn(problems: list[tuple[str, str, str]]) -> None:
+    counts: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    for (model, key, kind), count in counts.items():
+        times = "" if count == 1 else f" ({count} times)"
+        warnings.warn(
+            f"{model}.{key}: the answer holds {kind}{times}, which is not the type the document gives; "
+            "kept as received (strict_responses=True raises instead)",
+            ResponseValueWarning,
+            stacklevel=2,
+        )
+
+
 def parse_model(model: FromDict[M]) -> Callable[[httpx.Response], M]:
     def parse(response: httpx.Response) -> M:
         expected = f"a JSON object ({_model_name(model)})"
         data = json_body(response, expected)
-        return _read(model, data, response, expected, data, None)
+        with _lenient():
+            return _read(model, data, response, expected, data, None)
 
     return parse
 
@@ -173,7 +264,8 @@ def parse_models(model: FromDict[M]) -> Callable[[httpx.Response], list[M]]:
         data = json_body(response, expected)
         if type(data) is not list:
             raise unexpected_response(response, expected, parsed=data, is_json=True)
-        return [_read(model, item, response, expected, data, i) for i, item in enumerate(data)]
+        with _lenient():
+            return [_read(model, item, response, expected, data, i) for i, item in enumerate(data)]
 
     return parse
 

@@ -542,7 +542,7 @@ def build_checked(
         with step("running openapi-python-client"):
             built = build_client(document, folder / "generate", label, strict=strict)
         config = write_generator_config(folder, built.binary_media_types)
-        modules, problem = route_modules(built, config, label, strict=strict)
+        modules, problem = route_modules(built, config, label, left_out + built.left_out, strict=strict)
         if modules is None:
             document, left_out, unused = (
                 problem.document,
@@ -596,13 +596,14 @@ class _LeftOutHere:
 
 
 def route_modules(
-    built: Built, config: Path, label: str, *, strict: bool
+    built: Built, config: Path, label: str, left_out: list[LeftOut], *, strict: bool
 ) -> tuple[RouteModules | None, _LeftOutHere]:
-    """Write the route table; if building it fails on some operation or schema, the document without it
-    (to build again) instead of the modules."""
+    """Write the route table (naming the operations left out so far); if building it fails on some
+    operation or schema, the document without it (to build again) instead of the modules."""
+    left = [(op.method, op.path, op.reason) for op in left_out]
     try:
         with step("writing the route table"):
-            return write_route_modules(built.package, built.document, config), _LeftOutHere(
+            return write_route_modules(built.package, built.document, config, left), _LeftOutHere(
                 built.document, [], []
             )
     except PipelineError as exc:

@@ -288,7 +288,7 @@ def bind_aliases(routes: Iterable[Route], names: Mapping[str, tuple[str, str, Ro
     return aliases
 
 
-def render_routes(routes: Iterable[Route]) -> str:
+def render_routes(routes: Iterable[Route], left_out: Iterable[tuple[str, str, str]] = ()) -> str:
     """The text of `routes.py` (the do-not-edit header is added later, like on every generated file).
 
     The JSON field names of each body model are written once, in `BODY_FIELDS`, however many routes take
@@ -317,7 +317,10 @@ def render_routes(routes: Iterable[Route]) -> str:
     models = "".join(
         f"    {name!r}: ({names!r}, {required!r}),\n" for name, (names, required) in sorted(fields.items())
     )
-    return ROUTES_TEMPLATE.format(rows="".join(rows), fields=models)
+    left = "".join(
+        f"    ({method.upper()!r}, {path!r}): {reason!r},\n" for method, path, reason in sorted(left_out)
+    )
+    return ROUTES_TEMPLATE.format(rows="".join(rows), fields=models, left_out=left)
 
 
 def render_aliases(aliases: Iterable[Alias]) -> str:
@@ -396,6 +399,11 @@ BODY_FIELDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {{
 
 ROUTES: Final[dict[tuple[str, str], Route]] = {{
 {rows}}}
+
+LEFT_OUT: Final[dict[tuple[str, str], str]] = {{
+{left_out}}}
+"""Operations the vendor document has but openapi-python-client could not generate -> why. The overlay still
+sends them, with untyped JSON in and out; an operation in neither table is not in the vendor document."""
 '''
 
 ALIASES_TEMPLATE = '''\
@@ -464,7 +472,12 @@ class RouteModules:
         ]
 
 
-def write_route_modules(package_dir: Path, document: Mapping[str, Any], config_path: Path) -> RouteModules:
+def write_route_modules(
+    package_dir: Path,
+    document: Mapping[str, Any],
+    config_path: Path,
+    left_out: Iterable[tuple[str, str, str]] = (),
+) -> RouteModules:
     """Write `routes.py` and `aliases.py` into a freshly generated package; return what they hold."""
     import subprocess
     import sys
@@ -472,7 +485,7 @@ def write_route_modules(package_dir: Path, document: Mapping[str, Any], config_p
     routes = build_routes(document, config_path)
     aliases = bind_aliases(routes, load_stable_names())
     files = [package_dir / "routes.py", package_dir / "aliases.py"]
-    files[0].write_text(render_routes(routes), encoding="utf-8")
+    files[0].write_text(render_routes(routes, left_out), encoding="utf-8")
     files[1].write_text(render_aliases(aliases), encoding="utf-8")
     command = [sys.executable, "-m", "ruff", "format", "--quiet", "--no-cache", "--isolated"]
     command += ["--line-length", "110", "--target-version", "py311", *map(str, files)]

@@ -11,7 +11,12 @@ from attrs import field as _attrs_field
 
 from ..models.http_request_type import HttpRequestType
 from ..models.uri_type import UriType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ActionUri")
 
@@ -66,11 +71,23 @@ class ActionUri:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["uriType"] = self.uri_type._value_
+        uri_type = self.uri_type
+        if uri_type is not UNSET:
+            try:
+                field_dict["uriType"] = uri_type._value_
+            except AttributeError:
+                field_dict["uriType"] = uri_type
 
-        field_dict["uri"] = self.uri
+        uri = self.uri
+        if uri is not UNSET:
+            field_dict["uri"] = uri
 
-        field_dict["requestType"] = self.request_type._value_
+        request_type = self.request_type
+        if request_type is not UNSET:
+            try:
+                field_dict["requestType"] = request_type._value_
+            except AttributeError:
+                field_dict["requestType"] = request_type
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -108,12 +125,13 @@ class ActionUri:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("uriType")
-            if _fd_values[1] is UNSET:
-                raise KeyError("uri")
-            if _fd_values[2] is UNSET:
-                raise KeyError("requestType")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("uriType")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("uri")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("requestType")
         (
             uri_type,
             _fd_obj.uri,
@@ -125,17 +143,21 @@ class ActionUri:
         ) = _fd_values
 
         try:
-            uri_type = _FD_UriType_BY_VALUE[uri_type]
-        except (KeyError, TypeError):
-            uri_type = UriType(uri_type)
-
+            try:
+                uri_type = _FD_UriType_BY_VALUE[uri_type]
+            except (KeyError, TypeError):
+                uri_type = UriType(uri_type)
+        except _FD_ERRORS as _fd_exc:
+            uri_type = kept_value("ActionUri", "uriType", uri_type, _fd_exc)
         _fd_obj.uri_type = uri_type
 
         try:
-            request_type = _FD_HttpRequestType_BY_VALUE[request_type]
-        except (KeyError, TypeError):
-            request_type = HttpRequestType(request_type)
-
+            try:
+                request_type = _FD_HttpRequestType_BY_VALUE[request_type]
+            except (KeyError, TypeError):
+                request_type = HttpRequestType(request_type)
+        except _FD_ERRORS as _fd_exc:
+            request_type = kept_value("ActionUri", "requestType", request_type, _fd_exc)
         _fd_obj.request_type = request_type
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -166,5 +188,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_UriType_BY_VALUE = UriType._value2member_map_
 _FD_HttpRequestType_BY_VALUE = HttpRequestType._value2member_map_

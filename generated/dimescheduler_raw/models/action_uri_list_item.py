@@ -11,7 +11,11 @@ from attrs import field as _attrs_field
 
 from ..models.http_request_type import HttpRequestType
 from ..models.uri_type import UriType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 T = TypeVar("T", bound="ActionUriListItem")
 
@@ -76,8 +80,11 @@ class ActionUriListItem:
             field_dict["sourceType"] = source_type
 
         uri_type = self.uri_type
-        if not isinstance(uri_type, Unset):
-            field_dict["uriType"] = uri_type._value_
+        if uri_type is not UNSET:
+            try:
+                field_dict["uriType"] = uri_type._value_
+            except AttributeError:
+                field_dict["uriType"] = uri_type
 
         uri = self.uri
         if uri is not UNSET:
@@ -92,8 +99,11 @@ class ActionUriListItem:
             field_dict["default"] = default
 
         request_type = self.request_type
-        if not isinstance(request_type, Unset):
-            field_dict["requestType"] = request_type._value_
+        if request_type is not UNSET:
+            try:
+                field_dict["requestType"] = request_type._value_
+            except AttributeError:
+                field_dict["requestType"] = request_type
 
         return field_dict
 
@@ -127,16 +137,22 @@ class ActionUriListItem:
 
         if uri_type is not UNSET:
             try:
-                uri_type = _FD_UriType_BY_VALUE[uri_type]
-            except (KeyError, TypeError):
-                uri_type = UriType(uri_type)
+                try:
+                    uri_type = _FD_UriType_BY_VALUE[uri_type]
+                except (KeyError, TypeError):
+                    uri_type = UriType(uri_type)
+            except _FD_ERRORS as _fd_exc:
+                uri_type = kept_value("ActionUriListItem", "uriType", uri_type, _fd_exc)
         _fd_obj.uri_type = uri_type
 
         if request_type is not UNSET:
             try:
-                request_type = _FD_HttpRequestType_BY_VALUE[request_type]
-            except (KeyError, TypeError):
-                request_type = HttpRequestType(request_type)
+                try:
+                    request_type = _FD_HttpRequestType_BY_VALUE[request_type]
+                except (KeyError, TypeError):
+                    request_type = HttpRequestType(request_type)
+            except _FD_ERRORS as _fd_exc:
+                request_type = kept_value("ActionUriListItem", "requestType", request_type, _fd_exc)
         _fd_obj.request_type = request_type
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -167,5 +183,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_UriType_BY_VALUE = UriType._value2member_map_
 _FD_HttpRequestType_BY_VALUE = HttpRequestType._value2member_map_

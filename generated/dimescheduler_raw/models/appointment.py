@@ -12,7 +12,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Appointment")
 
@@ -159,21 +165,33 @@ class Appointment:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["sourceType"] = self.source_type
+        source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
-        field_dict["jobNo"] = self.job_no
+        job_no = self.job_no
+        if job_no is not UNSET:
+            field_dict["jobNo"] = job_no
 
-        field_dict["taskNo"] = self.task_no
+        task_no = self.task_no
+        if task_no is not UNSET:
+            field_dict["taskNo"] = task_no
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
         start = self.start
-        field_dict["start"] = start.isoformat() if isinstance(start, datetime.datetime) else start
+        if start is not UNSET:
+            field_dict["start"] = start.isoformat() if isinstance(start, datetime.datetime) else start
 
         end = self.end
-        field_dict["end"] = end.isoformat() if isinstance(end, datetime.datetime) else end
+        if end is not UNSET:
+            field_dict["end"] = end.isoformat() if isinstance(end, datetime.datetime) else end
 
         appointment_no = self.appointment_no
         if appointment_no is not UNSET:
@@ -287,20 +305,21 @@ class Appointment:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceType")
-            if _fd_values[2] is UNSET:
-                raise KeyError("jobNo")
-            if _fd_values[3] is UNSET:
-                raise KeyError("taskNo")
-            if _fd_values[4] is UNSET:
-                raise KeyError("resourceNo")
-            if _fd_values[5] is UNSET:
-                raise KeyError("start")
-            if _fd_values[6] is UNSET:
-                raise KeyError("end")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceType")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("jobNo")
+                if _fd_values[3] is UNSET:
+                    raise KeyError("taskNo")
+                if _fd_values[4] is UNSET:
+                    raise KeyError("resourceNo")
+                if _fd_values[5] is UNSET:
+                    raise KeyError("start")
+                if _fd_values[6] is UNSET:
+                    raise KeyError("end")
         (
             _fd_obj.source_app,
             _fd_obj.source_type,
@@ -338,6 +357,10 @@ class Appointment:
                 start = _fd_fromisoformat(start)
             except ValueError:
                 start = parse_datetime_or_keep(start)
+                if type(start) is str:
+                    noted_value("Appointment", "start", start)
+        elif start is not UNSET and start is not None:
+            noted_value("Appointment", "start", start)
         _fd_obj.start = start
 
         if isinstance(end, str):
@@ -345,13 +368,19 @@ class Appointment:
                 end = _fd_fromisoformat(end)
             except ValueError:
                 end = parse_datetime_or_keep(end)
+                if type(end) is str:
+                    noted_value("Appointment", "end", end)
+        elif end is not UNSET and end is not None:
+            noted_value("Appointment", "end", end)
         _fd_obj.end = end
 
         if isinstance(appointment_guid, str):
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Appointment", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("Appointment", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if isinstance(importance, int):
@@ -361,7 +390,9 @@ class Appointment:
                 except (KeyError, TypeError):
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Appointment", "importance", importance)
+        elif importance is not UNSET and importance is not None:
+            noted_value("Appointment", "importance", importance)
         _fd_obj.importance = importance
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -422,5 +453,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -10,7 +10,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="AppointmentContainer")
 
@@ -48,9 +53,16 @@ class AppointmentContainer:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["container"] = self.container
+        container = self.container
+        if container is not UNSET:
+            field_dict["container"] = container
 
-        field_dict["appointment"] = str(self.appointment)
+        appointment = self.appointment
+        if appointment is not UNSET:
+            try:
+                field_dict["appointment"] = str(appointment)
+            except AttributeError:
+                field_dict["appointment"] = appointment
 
         appointment_no = self.appointment_no
         if appointment_no is not UNSET:
@@ -76,18 +88,21 @@ class AppointmentContainer:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("container")
-            if _fd_values[1] is UNSET:
-                raise KeyError("appointment")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("container")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("appointment")
         (
             _fd_obj.container,
             appointment,
             _fd_obj.appointment_no,
         ) = _fd_values
 
-        appointment = UUID(appointment)
-
+        try:
+            appointment = UUID(appointment)
+        except _FD_ERRORS as _fd_exc:
+            appointment = kept_value("AppointmentContainer", "appointment", appointment, _fd_exc)
         _fd_obj.appointment = appointment
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -118,3 +133,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

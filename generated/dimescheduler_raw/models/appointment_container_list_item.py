@@ -10,7 +10,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 T = TypeVar("T", bound="AppointmentContainerListItem")
 
@@ -57,8 +61,11 @@ class AppointmentContainerListItem:
             field_dict["appointmentNo"] = appointment_no
 
         appointment = self.appointment
-        if not isinstance(appointment, Unset):
-            field_dict["appointment"] = str(appointment)
+        if appointment is not UNSET:
+            try:
+                field_dict["appointment"] = str(appointment)
+            except AttributeError:
+                field_dict["appointment"] = appointment
 
         return field_dict
 
@@ -87,7 +94,10 @@ class AppointmentContainerListItem:
         ) = _fd_values
 
         if appointment is not UNSET:
-            appointment = UUID(appointment)
+            try:
+                appointment = UUID(appointment)
+            except _FD_ERRORS as _fd_exc:
+                appointment = kept_value("AppointmentContainerListItem", "appointment", appointment, _fd_exc)
         _fd_obj.appointment = appointment
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -118,3 +128,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

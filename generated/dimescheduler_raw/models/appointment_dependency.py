@@ -56,3 +56,6 @@ class AppointmentDependency:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -53,3 +53,6 @@ class AppointmentField:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -10,7 +10,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="AppointmentFieldValue")
 
@@ -70,9 +75,13 @@ class AppointmentFieldValue:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["fieldCode"] = self.field_code
+        field_code = self.field_code
+        if field_code is not UNSET:
+            field_dict["fieldCode"] = field_code
 
-        field_dict["fieldValue"] = self.field_value
+        field_value = self.field_value
+        if field_value is not UNSET:
+            field_dict["fieldValue"] = field_value
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -120,10 +129,11 @@ class AppointmentFieldValue:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("fieldCode")
-            if _fd_values[1] is UNSET:
-                raise KeyError("fieldValue")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("fieldCode")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("fieldValue")
         (
             _fd_obj.field_code,
             _fd_obj.field_value,
@@ -139,7 +149,9 @@ class AppointmentFieldValue:
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentFieldValue", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentFieldValue", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -179,3 +191,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -10,7 +10,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+)
 
 T = TypeVar("T", bound="AppointmentFieldValueListItem")
 
@@ -140,7 +144,9 @@ class AppointmentFieldValueListItem:
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentFieldValueListItem", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentFieldValueListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -180,3 +186,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

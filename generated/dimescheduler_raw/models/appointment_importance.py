@@ -11,7 +11,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="AppointmentImportance")
 
@@ -68,7 +74,9 @@ class AppointmentImportance:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["appointmentNo"] = self.appointment_no
+        appointment_no = self.appointment_no
+        if appointment_no is not UNSET:
+            field_dict["appointmentNo"] = appointment_no
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -83,8 +91,11 @@ class AppointmentImportance:
             field_dict["appointmentId"] = appointment_id
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         appointment_guid = self.appointment_guid
         if appointment_guid is not UNSET:
@@ -116,8 +127,9 @@ class AppointmentImportance:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("appointmentNo")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("appointmentNo")
         (
             _fd_obj.appointment_no,
             _fd_obj.source_app,
@@ -130,16 +142,21 @@ class AppointmentImportance:
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("AppointmentImportance", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if isinstance(appointment_guid, str):
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentImportance", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentImportance", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -178,4 +195,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_Importance_BY_VALUE = Importance._value2member_map_

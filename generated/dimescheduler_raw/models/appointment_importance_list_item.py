@@ -11,7 +11,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+)
 
 T = TypeVar("T", bound="AppointmentImportanceListItem")
 
@@ -86,8 +91,11 @@ class AppointmentImportanceListItem:
             field_dict["appointmentId"] = appointment_id
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         appointment_guid = self.appointment_guid
         if appointment_guid is not UNSET:
@@ -131,16 +139,21 @@ class AppointmentImportanceListItem:
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("AppointmentImportanceListItem", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if isinstance(appointment_guid, str):
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentImportanceListItem", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentImportanceListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -179,4 +192,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_Importance_BY_VALUE = Importance._value2member_map_

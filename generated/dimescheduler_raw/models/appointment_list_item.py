@@ -12,7 +12,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+)
 
 T = TypeVar("T", bound="AppointmentListItem")
 
@@ -337,7 +342,9 @@ class AppointmentListItem:
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if isinstance(start, str):
@@ -345,6 +352,10 @@ class AppointmentListItem:
                 start = _fd_fromisoformat(start)
             except ValueError:
                 start = parse_datetime_or_keep(start)
+                if type(start) is str:
+                    noted_value("AppointmentListItem", "start", start)
+        elif start is not UNSET and start is not None:
+            noted_value("AppointmentListItem", "start", start)
         _fd_obj.start = start
 
         if isinstance(end, str):
@@ -352,6 +363,10 @@ class AppointmentListItem:
                 end = _fd_fromisoformat(end)
             except ValueError:
                 end = parse_datetime_or_keep(end)
+                if type(end) is str:
+                    noted_value("AppointmentListItem", "end", end)
+        elif end is not UNSET and end is not None:
+            noted_value("AppointmentListItem", "end", end)
         _fd_obj.end = end
 
         if isinstance(importance, int):
@@ -361,7 +376,9 @@ class AppointmentListItem:
                 except (KeyError, TypeError):
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentListItem", "importance", importance)
+        elif importance is not UNSET and importance is not None:
+            noted_value("AppointmentListItem", "importance", importance)
         _fd_obj.importance = importance
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -422,5 +439,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

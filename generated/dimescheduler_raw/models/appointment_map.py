@@ -10,7 +10,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 T = TypeVar("T", bound="AppointmentMap")
 
@@ -48,8 +52,11 @@ class AppointmentMap:
             field_dict["Id"] = id
 
         guid = self.guid
-        if not isinstance(guid, Unset):
-            field_dict["Guid"] = str(guid)
+        if guid is not UNSET:
+            try:
+                field_dict["Guid"] = str(guid)
+            except AttributeError:
+                field_dict["Guid"] = guid
 
         return field_dict
 
@@ -77,7 +84,10 @@ class AppointmentMap:
         ) = _fd_values
 
         if guid is not UNSET:
-            guid = UUID(guid)
+            try:
+                guid = UUID(guid)
+            except _FD_ERRORS as _fd_exc:
+                guid = kept_value("AppointmentMap", "Guid", guid, _fd_exc)
         _fd_obj.guid = guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -108,3 +118,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

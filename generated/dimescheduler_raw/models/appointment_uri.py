@@ -10,7 +10,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="AppointmentUri")
 
@@ -67,11 +72,17 @@ class AppointmentUri:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["appointmentNo"] = self.appointment_no
+        appointment_no = self.appointment_no
+        if appointment_no is not UNSET:
+            field_dict["appointmentNo"] = appointment_no
 
-        field_dict["uri"] = self.uri
+        uri = self.uri
+        if uri is not UNSET:
+            field_dict["uri"] = uri
 
-        field_dict["description"] = self.description
+        description = self.description
+        if description is not UNSET:
+            field_dict["description"] = description
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -111,12 +122,13 @@ class AppointmentUri:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("appointmentNo")
-            if _fd_values[1] is UNSET:
-                raise KeyError("uri")
-            if _fd_values[2] is UNSET:
-                raise KeyError("description")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("appointmentNo")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("uri")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("description")
         (
             _fd_obj.appointment_no,
             _fd_obj.uri,
@@ -131,7 +143,9 @@ class AppointmentUri:
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("AppointmentUri", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("AppointmentUri", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -170,3 +184,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

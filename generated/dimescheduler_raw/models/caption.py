@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.caption_context import CaptionContext
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Caption")
 
@@ -57,7 +62,12 @@ class Caption:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["context"] = self.context._value_
+        context = self.context
+        if context is not UNSET:
+            try:
+                field_dict["context"] = context._value_
+            except AttributeError:
+                field_dict["context"] = context
 
         source_table = self.source_table
         if source_table is not UNSET:
@@ -95,8 +105,9 @@ class Caption:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("context")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("context")
         (
             context,
             _fd_obj.source_table,
@@ -106,10 +117,12 @@ class Caption:
         ) = _fd_values
 
         try:
-            context = _FD_CaptionContext_BY_VALUE[context]
-        except (KeyError, TypeError):
-            context = CaptionContext(context)
-
+            try:
+                context = _FD_CaptionContext_BY_VALUE[context]
+            except (KeyError, TypeError):
+                context = CaptionContext(context)
+        except _FD_ERRORS as _fd_exc:
+            context = kept_value("Caption", "context", context, _fd_exc)
         _fd_obj.context = context
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -140,4 +153,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_CaptionContext_BY_VALUE = CaptionContext._value2member_map_

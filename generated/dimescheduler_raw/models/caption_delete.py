@@ -10,7 +10,11 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.caption_context import CaptionContext
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 T = TypeVar("T", bound="CaptionDelete")
 
@@ -58,8 +62,11 @@ class CaptionDelete:
         field_dict.update(self.additional_properties)
 
         context = self.context
-        if not isinstance(context, Unset):
-            field_dict["context"] = context._value_
+        if context is not UNSET:
+            try:
+                field_dict["context"] = context._value_
+            except AttributeError:
+                field_dict["context"] = context
 
         source_table = self.source_table
         if source_table is not UNSET:
@@ -107,9 +114,12 @@ class CaptionDelete:
 
         if context is not UNSET:
             try:
-                context = _FD_CaptionContext_BY_VALUE[context]
-            except (KeyError, TypeError):
-                context = CaptionContext(context)
+                try:
+                    context = _FD_CaptionContext_BY_VALUE[context]
+                except (KeyError, TypeError):
+                    context = CaptionContext(context)
+            except _FD_ERRORS as _fd_exc:
+                context = kept_value("CaptionDelete", "context", context, _fd_exc)
         _fd_obj.context = context
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -140,4 +150,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_CaptionContext_BY_VALUE = CaptionContext._value2member_map_

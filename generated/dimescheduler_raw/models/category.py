@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Category")
 
@@ -46,11 +50,17 @@ class Category:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["name"] = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        field_dict["displayName"] = self.display_name
+        display_name = self.display_name
+        if display_name is not UNSET:
+            field_dict["displayName"] = display_name
 
-        field_dict["color"] = self.color
+        color = self.color
+        if color is not UNSET:
+            field_dict["color"] = color
 
         return field_dict
 
@@ -72,12 +82,13 @@ class Category:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("name")
-            if _fd_values[1] is UNSET:
-                raise KeyError("displayName")
-            if _fd_values[2] is UNSET:
-                raise KeyError("color")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("name")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("displayName")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("color")
         (
             _fd_obj.name,
             _fd_obj.display_name,
@@ -112,3 +123,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

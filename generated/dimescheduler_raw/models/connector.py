@@ -13,7 +13,13 @@ from ..models.connector_api_type import ConnectorApiType
 from ..models.connector_auth_type import ConnectorAuthType
 from ..models.connector_type import ConnectorType
 from ..models.crud import Crud
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Connector")
 
@@ -91,11 +97,17 @@ class Connector:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["name"] = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["uri"] = self.uri
+        uri = self.uri
+        if uri is not UNSET:
+            field_dict["uri"] = uri
 
         description = self.description
         if description is not UNSET:
@@ -109,13 +121,19 @@ class Connector:
         if send_appointment_to_web_service is not UNSET:
             field_dict["sendAppointmentToWebService"] = send_appointment_to_web_service
 
-        crud_types: list[int] | Unset = UNSET
-        if not isinstance(self.crud_types, Unset):
-            crud_types = []
-            for crud_types_item_data in self.crud_types:
-                crud_types_item = crud_types_item_data.value
-                crud_types.append(crud_types_item)
+        if self.crud_types is UNSET or self.crud_types is None:
+            crud_types = self.crud_types
+        else:
+            try:
+                crud_types: list[int] | Unset = UNSET
+                if not isinstance(self.crud_types, Unset):
+                    crud_types = []
+                    for crud_types_item_data in self.crud_types:
+                        crud_types_item = crud_types_item_data.value
+                        crud_types.append(crud_types_item)
 
+            except (AttributeError, TypeError):
+                crud_types = self.crud_types
         if crud_types is not UNSET:
             field_dict["crudTypes"] = crud_types
 
@@ -163,12 +181,13 @@ class Connector:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("name")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[2] is UNSET:
-                raise KeyError("uri")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("name")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("uri")
         (
             _fd_obj.name,
             _fd_obj.source_app,
@@ -184,15 +203,18 @@ class Connector:
             _fd_obj.password,
         ) = _fd_values
 
-        _crud_types = _fd_crud_types
-        crud_types: list[Crud] | Unset = UNSET
-        if _crud_types is not UNSET:
-            crud_types = []
-            for crud_types_item_data in _crud_types:
-                crud_types_item = Crud(crud_types_item_data)
+        try:
+            _crud_types = _fd_crud_types
+            crud_types: list[Crud] | Unset = UNSET
+            if _crud_types is not UNSET:
+                crud_types = []
+                for crud_types_item_data in _crud_types:
+                    crud_types_item = Crud(crud_types_item_data)
 
-                crud_types.append(crud_types_item)
+                    crud_types.append(crud_types_item)
 
+        except _FD_ERRORS as _fd_exc:
+            crud_types = kept_value("Connector", "crudTypes", _fd_crud_types, _fd_exc)
         _fd_obj.crud_types = crud_types
         if isinstance(type_, int):
             try:
@@ -201,7 +223,9 @@ class Connector:
                 except (KeyError, TypeError):
                     type_ = ConnectorType(type_)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Connector", "type", type_)
+        elif type_ is not UNSET and type_ is not None:
+            noted_value("Connector", "type", type_)
         _fd_obj.type_ = type_
 
         if isinstance(authentication_type, int):
@@ -211,7 +235,9 @@ class Connector:
                 except (KeyError, TypeError):
                     authentication_type = ConnectorAuthType(authentication_type)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Connector", "authenticationType", authentication_type)
+        elif authentication_type is not UNSET and authentication_type is not None:
+            noted_value("Connector", "authenticationType", authentication_type)
         _fd_obj.authentication_type = authentication_type
 
         if isinstance(api_type, int):
@@ -221,7 +247,9 @@ class Connector:
                 except (KeyError, TypeError):
                     api_type = ConnectorApiType(api_type)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Connector", "apiType", api_type)
+        elif api_type is not UNSET and api_type is not None:
+            noted_value("Connector", "apiType", api_type)
         _fd_obj.api_type = api_type
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -265,6 +293,7 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_ConnectorType_BY_VALUE = ConnectorType._value2member_map_
 _FD_ConnectorAuthType_BY_VALUE = ConnectorAuthType._value2member_map_
 _FD_ConnectorApiType_BY_VALUE = ConnectorApiType._value2member_map_

@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Container")
 
@@ -47,7 +53,9 @@ class Container:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["name"] = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
         handle_date = self.handle_date
         if handle_date is not UNSET:
@@ -79,8 +87,9 @@ class Container:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("name")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("name")
         (
             _fd_obj.name,
             handle_date,
@@ -92,6 +101,10 @@ class Container:
                 handle_date = _fd_fromisoformat(handle_date)
             except ValueError:
                 handle_date = parse_datetime_or_keep(handle_date)
+                if type(handle_date) is str:
+                    noted_value("Container", "handleDate", handle_date)
+        elif handle_date is not UNSET and handle_date is not None:
+            noted_value("Container", "handleDate", handle_date)
         _fd_obj.handle_date = handle_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -122,4 +135,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+)
 
 T = TypeVar("T", bound="ContainerListItem")
 
@@ -92,6 +97,10 @@ class ContainerListItem:
                 handle_date = _fd_fromisoformat(handle_date)
             except ValueError:
                 handle_date = parse_datetime_or_keep(handle_date)
+                if type(handle_date) is str:
+                    noted_value("ContainerListItem", "handleDate", handle_date)
+        elif handle_date is not UNSET and handle_date is not None:
+            noted_value("ContainerListItem", "handleDate", handle_date)
         _fd_obj.handle_date = handle_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -122,4 +131,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -14,7 +14,13 @@ from attrs import field as _attrs_field
 from ..models.exchange_sensitivity import ExchangeSensitivity
 from ..models.exchange_show_as import ExchangeShowAs
 from ..models.importance import Importance
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_fallback,
+)
 
 T = TypeVar("T", bound="ExchangeAppointment")
 
@@ -126,12 +132,18 @@ class ExchangeAppointment:
             field_dict["iCalUId"] = i_cal_u_id
 
         start = self.start
-        if not isinstance(start, Unset):
-            field_dict["start"] = start.isoformat()
+        if start is not UNSET:
+            try:
+                field_dict["start"] = start.isoformat()
+            except AttributeError:
+                field_dict["start"] = start
 
         end = self.end
-        if not isinstance(end, Unset):
-            field_dict["end"] = end.isoformat()
+        if end is not UNSET:
+            try:
+                field_dict["end"] = end.isoformat()
+            except AttributeError:
+                field_dict["end"] = end
 
         subject = self.subject
         if subject is not UNSET:
@@ -142,25 +154,40 @@ class ExchangeAppointment:
             field_dict["body"] = body
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         resource_email = self.resource_email
         if resource_email is not UNSET:
             field_dict["resourceEmail"] = resource_email
 
         show_as = self.show_as
-        if not isinstance(show_as, Unset):
-            field_dict["showAs"] = show_as._value_
+        if show_as is not UNSET:
+            try:
+                field_dict["showAs"] = show_as._value_
+            except AttributeError:
+                field_dict["showAs"] = show_as
 
         sensitivity = self.sensitivity
-        if not isinstance(sensitivity, Unset):
-            field_dict["sensitivity"] = sensitivity._value_
+        if sensitivity is not UNSET:
+            try:
+                field_dict["sensitivity"] = sensitivity._value_
+            except AttributeError:
+                field_dict["sensitivity"] = sensitivity
 
-        categories: list[str] | Unset = UNSET
-        if not isinstance(self.categories, Unset):
+        if self.categories is UNSET or self.categories is None:
             categories = self.categories
+        else:
+            try:
+                categories: list[str] | Unset = UNSET
+                if not isinstance(self.categories, Unset):
+                    categories = self.categories
 
+            except (AttributeError, TypeError):
+                categories = self.categories
         if categories is not UNSET:
             field_dict["categories"] = categories
 
@@ -210,46 +237,66 @@ class ExchangeAppointment:
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("ExchangeAppointment", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("ExchangeAppointment", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if start is not UNSET:
             try:
-                start = _fd_fromisoformat(start)
-            except ValueError:
-                start = parse_datetime_fallback(start)
+                try:
+                    start = _fd_fromisoformat(start)
+                except ValueError:
+                    start = parse_datetime_fallback(start)
+            except _FD_ERRORS as _fd_exc:
+                start = kept_value("ExchangeAppointment", "start", start, _fd_exc)
         _fd_obj.start = start
 
         if end is not UNSET:
             try:
-                end = _fd_fromisoformat(end)
-            except ValueError:
-                end = parse_datetime_fallback(end)
+                try:
+                    end = _fd_fromisoformat(end)
+                except ValueError:
+                    end = parse_datetime_fallback(end)
+            except _FD_ERRORS as _fd_exc:
+                end = kept_value("ExchangeAppointment", "end", end, _fd_exc)
         _fd_obj.end = end
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("ExchangeAppointment", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if show_as is not UNSET:
             try:
-                show_as = _FD_ExchangeShowAs_BY_VALUE[show_as]
-            except (KeyError, TypeError):
-                show_as = ExchangeShowAs(show_as)
+                try:
+                    show_as = _FD_ExchangeShowAs_BY_VALUE[show_as]
+                except (KeyError, TypeError):
+                    show_as = ExchangeShowAs(show_as)
+            except _FD_ERRORS as _fd_exc:
+                show_as = kept_value("ExchangeAppointment", "showAs", show_as, _fd_exc)
         _fd_obj.show_as = show_as
 
         if sensitivity is not UNSET:
             try:
-                sensitivity = _FD_ExchangeSensitivity_BY_VALUE[sensitivity]
-            except (KeyError, TypeError):
-                sensitivity = ExchangeSensitivity(sensitivity)
+                try:
+                    sensitivity = _FD_ExchangeSensitivity_BY_VALUE[sensitivity]
+                except (KeyError, TypeError):
+                    sensitivity = ExchangeSensitivity(sensitivity)
+            except _FD_ERRORS as _fd_exc:
+                sensitivity = kept_value("ExchangeAppointment", "sensitivity", sensitivity, _fd_exc)
         _fd_obj.sensitivity = sensitivity
 
-        categories = cast(list[str], _fd_categories)
+        try:
+            categories = cast(list[str], _fd_categories)
 
+        except _FD_ERRORS as _fd_exc:
+            categories = kept_value("ExchangeAppointment", "categories", _fd_categories, _fd_exc)
         _fd_obj.categories = categories
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -295,6 +342,7 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_
 _FD_ExchangeShowAs_BY_VALUE = ExchangeShowAs._value2member_map_

@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="FilterValue")
 
@@ -42,9 +46,13 @@ class FilterValue:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["group"] = self.group
+        group = self.group
+        if group is not UNSET:
+            field_dict["group"] = group
 
-        field_dict["value"] = self.value
+        value = self.value
+        if value is not UNSET:
+            field_dict["value"] = value
 
         return field_dict
 
@@ -66,10 +74,11 @@ class FilterValue:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("group")
-            if _fd_values[1] is UNSET:
-                raise KeyError("value")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("group")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("value")
         (
             _fd_obj.group,
             _fd_obj.value,
@@ -103,3 +112,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

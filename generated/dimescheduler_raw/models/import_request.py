@@ -9,7 +9,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ImportRequest")
 
@@ -46,19 +51,35 @@ class ImportRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["StoredProcedureName"] = self.stored_procedure_name
+        stored_procedure_name = self.stored_procedure_name
+        if stored_procedure_name is not UNSET:
+            field_dict["StoredProcedureName"] = stored_procedure_name
 
-        parameter_names = self.parameter_names
+        if self.parameter_names is UNSET or self.parameter_names is None:
+            parameter_names = self.parameter_names
+        else:
+            try:
+                parameter_names = self.parameter_names
 
-        field_dict["ParameterNames"] = parameter_names
+            except (AttributeError, TypeError):
+                parameter_names = self.parameter_names
+        if parameter_names is not UNSET:
+            field_dict["ParameterNames"] = parameter_names
 
-        parameter_values = []
-        for parameter_values_item_data in self.parameter_values:
-            parameter_values_item: None | str
-            parameter_values_item = parameter_values_item_data
-            parameter_values.append(parameter_values_item)
+        if self.parameter_values is UNSET or self.parameter_values is None:
+            parameter_values = self.parameter_values
+        else:
+            try:
+                parameter_values = []
+                for parameter_values_item_data in self.parameter_values:
+                    parameter_values_item: None | str
+                    parameter_values_item = parameter_values_item_data
+                    parameter_values.append(parameter_values_item)
 
-        field_dict["ParameterValues"] = parameter_values
+            except (AttributeError, TypeError):
+                parameter_values = self.parameter_values
+        if parameter_values is not UNSET:
+            field_dict["ParameterValues"] = parameter_values
 
         return field_dict
 
@@ -80,34 +101,41 @@ class ImportRequest:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("StoredProcedureName")
-            if _fd_values[1] is UNSET:
-                raise KeyError("ParameterNames")
-            if _fd_values[2] is UNSET:
-                raise KeyError("ParameterValues")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("StoredProcedureName")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("ParameterNames")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("ParameterValues")
         (
             _fd_obj.stored_procedure_name,
             _fd_parameter_names,
             _fd_parameter_values,
         ) = _fd_values
 
-        parameter_names = cast(list[str], _fd_parameter_names)
+        try:
+            parameter_names = cast(list[str], _fd_parameter_names)
 
+        except _FD_ERRORS as _fd_exc:
+            parameter_names = kept_value("ImportRequest", "ParameterNames", _fd_parameter_names, _fd_exc)
         _fd_obj.parameter_names = parameter_names
-        parameter_values = []
-        _parameter_values = _fd_parameter_values
-        for parameter_values_item_data in _parameter_values:
+        try:
+            parameter_values = []
+            _parameter_values = _fd_parameter_values
+            for parameter_values_item_data in _parameter_values:
 
-            def _parse_parameter_values_item(data: object) -> None | str:
-                if data is None:
-                    return data
-                return cast(None | str, data)
+                def _parse_parameter_values_item(data: object) -> None | str:
+                    if data is None:
+                        return data
+                    return cast(None | str, data)
 
-            parameter_values_item = _parse_parameter_values_item(parameter_values_item_data)
+                parameter_values_item = _parse_parameter_values_item(parameter_values_item_data)
 
-            parameter_values.append(parameter_values_item)
+                parameter_values.append(parameter_values_item)
 
+        except _FD_ERRORS as _fd_exc:
+            parameter_values = kept_value("ImportRequest", "ParameterValues", _fd_parameter_values, _fd_exc)
         _fd_obj.parameter_values = parameter_values
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -137,3 +165,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -11,7 +11,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Job")
 
@@ -504,13 +511,21 @@ class Job:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["sourceType"] = self.source_type
+        source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
-        field_dict["jobNo"] = self.job_no
+        job_no = self.job_no
+        if job_no is not UNSET:
+            field_dict["jobNo"] = job_no
 
-        field_dict["shortDescription"] = self.short_description
+        short_description = self.short_description
+        if short_description is not UNSET:
+            field_dict["shortDescription"] = short_description
 
         description = self.description
         if description is not UNSET:
@@ -745,8 +760,11 @@ class Job:
             field_dict["billRegion"] = bill_region
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         creation_date_time = self.creation_date_time
         if creation_date_time is not UNSET:
@@ -986,14 +1004,15 @@ class Job:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceType")
-            if _fd_values[2] is UNSET:
-                raise KeyError("jobNo")
-            if _fd_values[3] is UNSET:
-                raise KeyError("shortDescription")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceType")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("jobNo")
+                if _fd_values[3] is UNSET:
+                    raise KeyError("shortDescription")
         (
             _fd_obj.source_app,
             _fd_obj.source_type,
@@ -1112,9 +1131,12 @@ class Job:
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("Job", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if isinstance(creation_date_time, str):
@@ -1122,6 +1144,10 @@ class Job:
                 creation_date_time = _fd_fromisoformat(creation_date_time)
             except ValueError:
                 creation_date_time = parse_datetime_or_keep(creation_date_time)
+                if type(creation_date_time) is str:
+                    noted_value("Job", "creationDateTime", creation_date_time)
+        elif creation_date_time is not UNSET and creation_date_time is not None:
+            noted_value("Job", "creationDateTime", creation_date_time)
         _fd_obj.creation_date_time = creation_date_time
 
         if isinstance(free_date_1, str):
@@ -1129,6 +1155,10 @@ class Job:
                 free_date_1 = _fd_fromisoformat(free_date_1)
             except ValueError:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
+                if type(free_date_1) is str:
+                    noted_value("Job", "freeDate1", free_date_1)
+        elif free_date_1 is not UNSET and free_date_1 is not None:
+            noted_value("Job", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -1136,6 +1166,10 @@ class Job:
                 free_date_2 = _fd_fromisoformat(free_date_2)
             except ValueError:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
+                if type(free_date_2) is str:
+                    noted_value("Job", "freeDate2", free_date_2)
+        elif free_date_2 is not UNSET and free_date_2 is not None:
+            noted_value("Job", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -1143,6 +1177,10 @@ class Job:
                 free_date_3 = _fd_fromisoformat(free_date_3)
             except ValueError:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
+                if type(free_date_3) is str:
+                    noted_value("Job", "freeDate3", free_date_3)
+        elif free_date_3 is not UNSET and free_date_3 is not None:
+            noted_value("Job", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -1150,6 +1188,10 @@ class Job:
                 free_date_4 = _fd_fromisoformat(free_date_4)
             except ValueError:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
+                if type(free_date_4) is str:
+                    noted_value("Job", "freeDate4", free_date_4)
+        elif free_date_4 is not UNSET and free_date_4 is not None:
+            noted_value("Job", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -1157,6 +1199,10 @@ class Job:
                 free_date_5 = _fd_fromisoformat(free_date_5)
             except ValueError:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
+                if type(free_date_5) is str:
+                    noted_value("Job", "freeDate5", free_date_5)
+        elif free_date_5 is not UNSET and free_date_5 is not None:
+            noted_value("Job", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         if isinstance(start_date, str):
@@ -1164,6 +1210,10 @@ class Job:
                 start_date = _fd_fromisoformat(start_date)
             except ValueError:
                 start_date = parse_datetime_or_keep(start_date)
+                if type(start_date) is str:
+                    noted_value("Job", "startDate", start_date)
+        elif start_date is not UNSET and start_date is not None:
+            noted_value("Job", "startDate", start_date)
         _fd_obj.start_date = start_date
 
         if isinstance(end_date, str):
@@ -1171,6 +1221,10 @@ class Job:
                 end_date = _fd_fromisoformat(end_date)
             except ValueError:
                 end_date = parse_datetime_or_keep(end_date)
+                if type(end_date) is str:
+                    noted_value("Job", "endDate", end_date)
+        elif end_date is not UNSET and end_date is not None:
+            noted_value("Job", "endDate", end_date)
         _fd_obj.end_date = end_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -1315,5 +1369,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="JobDelete")
 
@@ -56,11 +60,17 @@ class JobDelete:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["sourceType"] = self.source_type
+        source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
-        field_dict["jobNo"] = self.job_no
+        job_no = self.job_no
+        if job_no is not UNSET:
+            field_dict["jobNo"] = job_no
 
         check_appointments = self.check_appointments
         if check_appointments is not UNSET:
@@ -90,12 +100,13 @@ class JobDelete:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceType")
-            if _fd_values[2] is UNSET:
-                raise KeyError("jobNo")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceType")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("jobNo")
         (
             _fd_obj.source_app,
             _fd_obj.source_type,
@@ -132,3 +143,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -11,7 +11,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.importance import Importance
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_or_keep,
+)
 
 T = TypeVar("T", bound="JobListItem")
 
@@ -755,8 +761,11 @@ class JobListItem:
             field_dict["billRegion"] = bill_region
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         creation_date_time = self.creation_date_time
         if creation_date_time is not UNSET:
@@ -1114,9 +1123,12 @@ class JobListItem:
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("JobListItem", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if isinstance(creation_date_time, str):
@@ -1124,6 +1136,10 @@ class JobListItem:
                 creation_date_time = _fd_fromisoformat(creation_date_time)
             except ValueError:
                 creation_date_time = parse_datetime_or_keep(creation_date_time)
+                if type(creation_date_time) is str:
+                    noted_value("JobListItem", "creationDateTime", creation_date_time)
+        elif creation_date_time is not UNSET and creation_date_time is not None:
+            noted_value("JobListItem", "creationDateTime", creation_date_time)
         _fd_obj.creation_date_time = creation_date_time
 
         if isinstance(free_date_1, str):
@@ -1131,6 +1147,10 @@ class JobListItem:
                 free_date_1 = _fd_fromisoformat(free_date_1)
             except ValueError:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
+                if type(free_date_1) is str:
+                    noted_value("JobListItem", "freeDate1", free_date_1)
+        elif free_date_1 is not UNSET and free_date_1 is not None:
+            noted_value("JobListItem", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -1138,6 +1158,10 @@ class JobListItem:
                 free_date_2 = _fd_fromisoformat(free_date_2)
             except ValueError:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
+                if type(free_date_2) is str:
+                    noted_value("JobListItem", "freeDate2", free_date_2)
+        elif free_date_2 is not UNSET and free_date_2 is not None:
+            noted_value("JobListItem", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -1145,6 +1169,10 @@ class JobListItem:
                 free_date_3 = _fd_fromisoformat(free_date_3)
             except ValueError:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
+                if type(free_date_3) is str:
+                    noted_value("JobListItem", "freeDate3", free_date_3)
+        elif free_date_3 is not UNSET and free_date_3 is not None:
+            noted_value("JobListItem", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -1152,6 +1180,10 @@ class JobListItem:
                 free_date_4 = _fd_fromisoformat(free_date_4)
             except ValueError:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
+                if type(free_date_4) is str:
+                    noted_value("JobListItem", "freeDate4", free_date_4)
+        elif free_date_4 is not UNSET and free_date_4 is not None:
+            noted_value("JobListItem", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -1159,6 +1191,10 @@ class JobListItem:
                 free_date_5 = _fd_fromisoformat(free_date_5)
             except ValueError:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
+                if type(free_date_5) is str:
+                    noted_value("JobListItem", "freeDate5", free_date_5)
+        elif free_date_5 is not UNSET and free_date_5 is not None:
+            noted_value("JobListItem", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         if isinstance(start_date, str):
@@ -1166,6 +1202,10 @@ class JobListItem:
                 start_date = _fd_fromisoformat(start_date)
             except ValueError:
                 start_date = parse_datetime_or_keep(start_date)
+                if type(start_date) is str:
+                    noted_value("JobListItem", "startDate", start_date)
+        elif start_date is not UNSET and start_date is not None:
+            noted_value("JobListItem", "startDate", start_date)
         _fd_obj.start_date = start_date
 
         if isinstance(end_date, str):
@@ -1173,6 +1213,10 @@ class JobListItem:
                 end_date = _fd_fromisoformat(end_date)
             except ValueError:
                 end_date = parse_datetime_or_keep(end_date)
+                if type(end_date) is str:
+                    noted_value("JobListItem", "endDate", end_date)
+        elif end_date is not UNSET and end_date is not None:
+            noted_value("JobListItem", "endDate", end_date)
         _fd_obj.end_date = end_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -1317,5 +1361,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Importance_BY_VALUE = Importance._value2member_map_

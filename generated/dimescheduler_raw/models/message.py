@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.severity import Severity
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Message")
 
@@ -49,9 +54,16 @@ class Message:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["text"] = self.text
+        text = self.text
+        if text is not UNSET:
+            field_dict["text"] = text
 
-        field_dict["severity"] = self.severity._value_
+        severity = self.severity
+        if severity is not UNSET:
+            try:
+                field_dict["severity"] = severity._value_
+            except AttributeError:
+                field_dict["severity"] = severity
 
         user = self.user
         if user is not UNSET:
@@ -77,10 +89,11 @@ class Message:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("text")
-            if _fd_values[1] is UNSET:
-                raise KeyError("severity")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("text")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("severity")
         (
             _fd_obj.text,
             severity,
@@ -88,10 +101,12 @@ class Message:
         ) = _fd_values
 
         try:
-            severity = _FD_Severity_BY_VALUE[severity]
-        except (KeyError, TypeError):
-            severity = Severity(severity)
-
+            try:
+                severity = _FD_Severity_BY_VALUE[severity]
+            except (KeyError, TypeError):
+                severity = Severity(severity)
+        except _FD_ERRORS as _fd_exc:
+            severity = kept_value("Message", "severity", severity, _fd_exc)
         _fd_obj.severity = severity
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -122,4 +137,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_Severity_BY_VALUE = Severity._value2member_map_

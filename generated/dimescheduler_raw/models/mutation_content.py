@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 if TYPE_CHECKING:
     from ..models.appointment_map import AppointmentMap
@@ -83,13 +87,19 @@ class MutationContent:
         if phrase is not UNSET:
             field_dict["Phrase"] = phrase
 
-        appointments: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.appointments, Unset):
-            appointments = []
-            for appointments_item_data in self.appointments:
-                appointments_item = appointments_item_data.to_dict()
-                appointments.append(appointments_item)
+        if self.appointments is UNSET or self.appointments is None:
+            appointments = self.appointments
+        else:
+            try:
+                appointments: list[dict[str, Any]] | Unset = UNSET
+                if not isinstance(self.appointments, Unset):
+                    appointments = []
+                    for appointments_item_data in self.appointments:
+                        appointments_item = appointments_item_data.to_dict()
+                        appointments.append(appointments_item)
 
+            except (AttributeError, TypeError):
+                appointments = self.appointments
         if appointments is not UNSET:
             field_dict["Appointments"] = appointments
 
@@ -133,15 +143,18 @@ class MutationContent:
             _fd_obj.description,
         ) = _fd_values
 
-        _appointments = _fd_appointments
-        appointments: list[AppointmentMap] | Unset = UNSET
-        if _appointments is not UNSET:
-            appointments = []
-            for appointments_item_data in _appointments:
-                appointments_item = AppointmentMap.from_dict(appointments_item_data)
+        try:
+            _appointments = _fd_appointments
+            appointments: list[AppointmentMap] | Unset = UNSET
+            if _appointments is not UNSET:
+                appointments = []
+                for appointments_item_data in _appointments:
+                    appointments_item = AppointmentMap.from_dict(appointments_item_data)
 
-                appointments.append(appointments_item)
+                    appointments.append(appointments_item)
 
+        except _FD_ERRORS as _fd_exc:
+            appointments = kept_value("MutationContent", "Appointments", _fd_appointments, _fd_exc)
         _fd_obj.appointments = appointments
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -171,3 +184,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

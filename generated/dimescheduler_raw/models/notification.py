@@ -12,7 +12,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.notification_type import NotificationType
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_or_keep,
+)
 
 T = TypeVar("T", bound="Notification")
 
@@ -114,8 +120,11 @@ class Notification:
             field_dict["connectorId"] = connector_id
 
         type_ = self.type_
-        if not isinstance(type_, Unset):
-            field_dict["type"] = type_._value_
+        if type_ is not UNSET:
+            try:
+                field_dict["type"] = type_._value_
+            except AttributeError:
+                field_dict["type"] = type_
 
         code = self.code
         if code is not UNSET:
@@ -185,9 +194,12 @@ class Notification:
 
         if type_ is not UNSET:
             try:
-                type_ = _FD_NotificationType_BY_VALUE[type_]
-            except (KeyError, TypeError):
-                type_ = NotificationType(type_)
+                try:
+                    type_ = _FD_NotificationType_BY_VALUE[type_]
+                except (KeyError, TypeError):
+                    type_ = NotificationType(type_)
+            except _FD_ERRORS as _fd_exc:
+                type_ = kept_value("Notification", "type", type_, _fd_exc)
         _fd_obj.type_ = type_
 
         if isinstance(date, str):
@@ -195,13 +207,19 @@ class Notification:
                 date = _fd_fromisoformat(date)
             except ValueError:
                 date = parse_datetime_or_keep(date)
+                if type(date) is str:
+                    noted_value("Notification", "date", date)
+        elif date is not UNSET and date is not None:
+            noted_value("Notification", "date", date)
         _fd_obj.date = date
 
         if isinstance(appointment_guid, str):
             try:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Notification", "appointmentGuid", appointment_guid)
+        elif appointment_guid is not UNSET and appointment_guid is not None:
+            noted_value("Notification", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -246,5 +264,6 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_NotificationType_BY_VALUE = NotificationType._value2member_map_

@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 if TYPE_CHECKING:
     from ..models.notification import Notification
@@ -46,13 +50,19 @@ class NotificationPage:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        data: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = []
-            for data_item_data in self.data:
-                data_item = data_item_data.to_dict()
-                data.append(data_item)
+        if self.data is UNSET or self.data is None:
+            data = self.data
+        else:
+            try:
+                data: list[dict[str, Any]] | Unset = UNSET
+                if not isinstance(self.data, Unset):
+                    data = []
+                    for data_item_data in self.data:
+                        data_item = data_item_data.to_dict()
+                        data.append(data_item)
 
+            except (AttributeError, TypeError):
+                data = self.data
         if data is not UNSET:
             field_dict["data"] = data
 
@@ -87,15 +97,18 @@ class NotificationPage:
             _fd_obj.total,
         ) = _fd_values
 
-        _data = _fd_data
-        data: list[Notification] | Unset = UNSET
-        if _data is not UNSET:
-            data = []
-            for data_item_data in _data:
-                data_item = Notification.from_dict(data_item_data)
+        try:
+            _data = _fd_data
+            data: list[Notification] | Unset = UNSET
+            if _data is not UNSET:
+                data = []
+                for data_item_data in _data:
+                    data_item = Notification.from_dict(data_item_data)
 
-                data.append(data_item)
+                    data.append(data_item)
 
+        except _FD_ERRORS as _fd_exc:
+            data = kept_value("NotificationPage", "data", _fd_data, _fd_exc)
         _fd_obj.data = data
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -125,3 +138,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

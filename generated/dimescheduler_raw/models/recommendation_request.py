@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+    reading_leniently,
+)
 
 if TYPE_CHECKING:
     from ..models.recommendation_request_location import RecommendationRequestLocation
@@ -64,26 +70,50 @@ class RecommendationRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["startDate"] = self.start_date.isoformat()
+        start_date = self.start_date
+        if start_date is not UNSET:
+            try:
+                field_dict["startDate"] = start_date.isoformat()
+            except AttributeError:
+                field_dict["startDate"] = start_date
 
-        field_dict["endDate"] = self.end_date.isoformat()
+        end_date = self.end_date
+        if end_date is not UNSET:
+            try:
+                field_dict["endDate"] = end_date.isoformat()
+            except AttributeError:
+                field_dict["endDate"] = end_date
 
-        field_dict["duration"] = self.duration
+        duration = self.duration
+        if duration is not UNSET:
+            field_dict["duration"] = duration
 
-        requirements: list[str] | Unset = UNSET
-        if not isinstance(self.requirements, Unset):
+        if self.requirements is UNSET or self.requirements is None:
             requirements = self.requirements
+        else:
+            try:
+                requirements: list[str] | Unset = UNSET
+                if not isinstance(self.requirements, Unset):
+                    requirements = self.requirements
 
+            except (AttributeError, TypeError):
+                requirements = self.requirements
         if requirements is not UNSET:
             field_dict["requirements"] = requirements
 
         location = self.location
-        if not isinstance(location, Unset):
-            field_dict["location"] = location.to_dict()
+        if location is not UNSET:
+            try:
+                field_dict["location"] = location.to_dict()
+            except AttributeError:
+                field_dict["location"] = location
 
         options = self.options
-        if not isinstance(options, Unset):
-            field_dict["options"] = options.to_dict()
+        if options is not UNSET:
+            try:
+                field_dict["options"] = options.to_dict()
+            except AttributeError:
+                field_dict["options"] = options
 
         return field_dict
 
@@ -110,12 +140,13 @@ class RecommendationRequest:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("startDate")
-            if _fd_values[1] is UNSET:
-                raise KeyError("endDate")
-            if _fd_values[2] is UNSET:
-                raise KeyError("duration")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("startDate")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("endDate")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("duration")
         (
             start_date,
             end_date,
@@ -126,28 +157,41 @@ class RecommendationRequest:
         ) = _fd_values
 
         try:
-            start_date = _fd_fromisoformat(start_date)
-        except ValueError:
-            start_date = parse_datetime_fallback(start_date)
-
+            try:
+                start_date = _fd_fromisoformat(start_date)
+            except ValueError:
+                start_date = parse_datetime_fallback(start_date)
+        except _FD_ERRORS as _fd_exc:
+            start_date = kept_value("RecommendationRequest", "startDate", start_date, _fd_exc)
         _fd_obj.start_date = start_date
 
         try:
-            end_date = _fd_fromisoformat(end_date)
-        except ValueError:
-            end_date = parse_datetime_fallback(end_date)
-
+            try:
+                end_date = _fd_fromisoformat(end_date)
+            except ValueError:
+                end_date = parse_datetime_fallback(end_date)
+        except _FD_ERRORS as _fd_exc:
+            end_date = kept_value("RecommendationRequest", "endDate", end_date, _fd_exc)
         _fd_obj.end_date = end_date
 
-        requirements = cast(list[str], _fd_requirements)
+        try:
+            requirements = cast(list[str], _fd_requirements)
 
+        except _FD_ERRORS as _fd_exc:
+            requirements = kept_value("RecommendationRequest", "requirements", _fd_requirements, _fd_exc)
         _fd_obj.requirements = requirements
         if location is not UNSET:
-            location = RecommendationRequestLocation.from_dict(location)
+            try:
+                location = RecommendationRequestLocation.from_dict(location)
+            except _FD_ERRORS as _fd_exc:
+                location = kept_value("RecommendationRequest", "location", location, _fd_exc)
         _fd_obj.location = location
 
         if options is not UNSET:
-            options = RecommendationRequestOptions.from_dict(options)
+            try:
+                options = RecommendationRequestOptions.from_dict(options)
+            except _FD_ERRORS as _fd_exc:
+                options = kept_value("RecommendationRequest", "options", options, _fd_exc)
         _fd_obj.options = options
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -178,4 +222,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 if TYPE_CHECKING:
     from ..models.recommendation_slot import RecommendationSlot
@@ -41,13 +45,19 @@ class RecommendationResponse:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        slots: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.slots, Unset):
-            slots = []
-            for slots_item_data in self.slots:
-                slots_item = slots_item_data.to_dict()
-                slots.append(slots_item)
+        if self.slots is UNSET or self.slots is None:
+            slots = self.slots
+        else:
+            try:
+                slots: list[dict[str, Any]] | Unset = UNSET
+                if not isinstance(self.slots, Unset):
+                    slots = []
+                    for slots_item_data in self.slots:
+                        slots_item = slots_item_data.to_dict()
+                        slots.append(slots_item)
 
+            except (AttributeError, TypeError):
+                slots = self.slots
         if slots is not UNSET:
             field_dict["slots"] = slots
 
@@ -75,15 +85,18 @@ class RecommendationResponse:
                     _fd_values[_fd_index] = _fd_value
         (_fd_slots,) = _fd_values
 
-        _slots = _fd_slots
-        slots: list[RecommendationSlot] | Unset = UNSET
-        if _slots is not UNSET:
-            slots = []
-            for slots_item_data in _slots:
-                slots_item = RecommendationSlot.from_dict(slots_item_data)
+        try:
+            _slots = _fd_slots
+            slots: list[RecommendationSlot] | Unset = UNSET
+            if _slots is not UNSET:
+                slots = []
+                for slots_item_data in _slots:
+                    slots_item = RecommendationSlot.from_dict(slots_item_data)
 
-                slots.append(slots_item)
+                    slots.append(slots_item)
 
+        except _FD_ERRORS as _fd_exc:
+            slots = kept_value("RecommendationResponse", "slots", _fd_slots, _fd_exc)
         _fd_obj.slots = slots
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -112,3 +125,4 @@ _FD_FIELD_KEYS = ("slots",)
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+)
 
 T = TypeVar("T", bound="RecommendationSlot")
 
@@ -56,12 +61,18 @@ class RecommendationSlot:
         field_dict.update(self.additional_properties)
 
         start = self.start
-        if not isinstance(start, Unset):
-            field_dict["start"] = start.isoformat()
+        if start is not UNSET:
+            try:
+                field_dict["start"] = start.isoformat()
+            except AttributeError:
+                field_dict["start"] = start
 
         end = self.end
-        if not isinstance(end, Unset):
-            field_dict["end"] = end.isoformat()
+        if end is not UNSET:
+            try:
+                field_dict["end"] = end.isoformat()
+            except AttributeError:
+                field_dict["end"] = end
 
         resource_no = self.resource_no
         if resource_no is not UNSET:
@@ -105,16 +116,22 @@ class RecommendationSlot:
 
         if start is not UNSET:
             try:
-                start = _fd_fromisoformat(start)
-            except ValueError:
-                start = parse_datetime_fallback(start)
+                try:
+                    start = _fd_fromisoformat(start)
+                except ValueError:
+                    start = parse_datetime_fallback(start)
+            except _FD_ERRORS as _fd_exc:
+                start = kept_value("RecommendationSlot", "start", start, _fd_exc)
         _fd_obj.start = start
 
         if end is not UNSET:
             try:
-                end = _fd_fromisoformat(end)
-            except ValueError:
-                end = parse_datetime_fallback(end)
+                try:
+                    end = _fd_fromisoformat(end)
+                except ValueError:
+                    end = parse_datetime_fallback(end)
+            except _FD_ERRORS as _fd_exc:
+                end = kept_value("RecommendationSlot", "end", end, _fd_exc)
         _fd_obj.end = end
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -145,4 +162,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

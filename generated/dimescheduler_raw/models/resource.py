@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Resource")
 
@@ -374,7 +380,9 @@ class Resource:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -742,8 +750,9 @@ class Resource:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
         (
             _fd_obj.resource_no,
             _fd_obj.source_app,
@@ -835,6 +844,10 @@ class Resource:
                 in_service_from = _fd_fromisoformat(in_service_from)
             except ValueError:
                 in_service_from = parse_datetime_or_keep(in_service_from)
+                if type(in_service_from) is str:
+                    noted_value("Resource", "inServiceFrom", in_service_from)
+        elif in_service_from is not UNSET and in_service_from is not None:
+            noted_value("Resource", "inServiceFrom", in_service_from)
         _fd_obj.in_service_from = in_service_from
 
         if isinstance(in_service_till, str):
@@ -842,6 +855,10 @@ class Resource:
                 in_service_till = _fd_fromisoformat(in_service_till)
             except ValueError:
                 in_service_till = parse_datetime_or_keep(in_service_till)
+                if type(in_service_till) is str:
+                    noted_value("Resource", "inServiceTill", in_service_till)
+        elif in_service_till is not UNSET and in_service_till is not None:
+            noted_value("Resource", "inServiceTill", in_service_till)
         _fd_obj.in_service_till = in_service_till
 
         if isinstance(free_date_1, str):
@@ -849,6 +866,10 @@ class Resource:
                 free_date_1 = _fd_fromisoformat(free_date_1)
             except ValueError:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
+                if type(free_date_1) is str:
+                    noted_value("Resource", "freeDate1", free_date_1)
+        elif free_date_1 is not UNSET and free_date_1 is not None:
+            noted_value("Resource", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -856,6 +877,10 @@ class Resource:
                 free_date_2 = _fd_fromisoformat(free_date_2)
             except ValueError:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
+                if type(free_date_2) is str:
+                    noted_value("Resource", "freeDate2", free_date_2)
+        elif free_date_2 is not UNSET and free_date_2 is not None:
+            noted_value("Resource", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -863,6 +888,10 @@ class Resource:
                 free_date_3 = _fd_fromisoformat(free_date_3)
             except ValueError:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
+                if type(free_date_3) is str:
+                    noted_value("Resource", "freeDate3", free_date_3)
+        elif free_date_3 is not UNSET and free_date_3 is not None:
+            noted_value("Resource", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -870,6 +899,10 @@ class Resource:
                 free_date_4 = _fd_fromisoformat(free_date_4)
             except ValueError:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
+                if type(free_date_4) is str:
+                    noted_value("Resource", "freeDate4", free_date_4)
+        elif free_date_4 is not UNSET and free_date_4 is not None:
+            noted_value("Resource", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -877,6 +910,10 @@ class Resource:
                 free_date_5 = _fd_fromisoformat(free_date_5)
             except ValueError:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
+                if type(free_date_5) is str:
+                    noted_value("Resource", "freeDate5", free_date_5)
+        elif free_date_5 is not UNSET and free_date_5 is not None:
+            noted_value("Resource", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -991,4 +1028,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceCalendar")
 
@@ -56,15 +62,31 @@ class ResourceCalendar:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["code"] = self.code
+        code = self.code
+        if code is not UNSET:
+            field_dict["code"] = code
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
-        field_dict["calendarCode"] = self.calendar_code
+        calendar_code = self.calendar_code
+        if calendar_code is not UNSET:
+            field_dict["calendarCode"] = calendar_code
 
-        field_dict["startDate"] = self.start_date.isoformat()
+        start_date = self.start_date
+        if start_date is not UNSET:
+            try:
+                field_dict["startDate"] = start_date.isoformat()
+            except AttributeError:
+                field_dict["startDate"] = start_date
 
-        field_dict["endDate"] = self.end_date.isoformat()
+        end_date = self.end_date
+        if end_date is not UNSET:
+            try:
+                field_dict["endDate"] = end_date.isoformat()
+            except AttributeError:
+                field_dict["endDate"] = end_date
 
         return field_dict
 
@@ -86,16 +108,17 @@ class ResourceCalendar:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("code")
-            if _fd_values[1] is UNSET:
-                raise KeyError("resourceNo")
-            if _fd_values[2] is UNSET:
-                raise KeyError("calendarCode")
-            if _fd_values[3] is UNSET:
-                raise KeyError("startDate")
-            if _fd_values[4] is UNSET:
-                raise KeyError("endDate")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("code")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("resourceNo")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("calendarCode")
+                if _fd_values[3] is UNSET:
+                    raise KeyError("startDate")
+                if _fd_values[4] is UNSET:
+                    raise KeyError("endDate")
         (
             _fd_obj.code,
             _fd_obj.resource_no,
@@ -105,17 +128,21 @@ class ResourceCalendar:
         ) = _fd_values
 
         try:
-            start_date = _fd_fromisoformat(start_date)
-        except ValueError:
-            start_date = parse_datetime_fallback(start_date)
-
+            try:
+                start_date = _fd_fromisoformat(start_date)
+            except ValueError:
+                start_date = parse_datetime_fallback(start_date)
+        except _FD_ERRORS as _fd_exc:
+            start_date = kept_value("ResourceCalendar", "startDate", start_date, _fd_exc)
         _fd_obj.start_date = start_date
 
         try:
-            end_date = _fd_fromisoformat(end_date)
-        except ValueError:
-            end_date = parse_datetime_fallback(end_date)
-
+            try:
+                end_date = _fd_fromisoformat(end_date)
+            except ValueError:
+                end_date = parse_datetime_fallback(end_date)
+        except _FD_ERRORS as _fd_exc:
+            end_date = kept_value("ResourceCalendar", "endDate", end_date, _fd_exc)
         _fd_obj.end_date = end_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -146,4 +173,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

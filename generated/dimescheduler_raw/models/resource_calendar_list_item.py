@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+)
 
 T = TypeVar("T", bound="ResourceCalendarListItem")
 
@@ -69,12 +74,18 @@ class ResourceCalendarListItem:
             field_dict["calendarCode"] = calendar_code
 
         start_date = self.start_date
-        if not isinstance(start_date, Unset):
-            field_dict["startDate"] = start_date.isoformat()
+        if start_date is not UNSET:
+            try:
+                field_dict["startDate"] = start_date.isoformat()
+            except AttributeError:
+                field_dict["startDate"] = start_date
 
         end_date = self.end_date
-        if not isinstance(end_date, Unset):
-            field_dict["endDate"] = end_date.isoformat()
+        if end_date is not UNSET:
+            try:
+                field_dict["endDate"] = end_date.isoformat()
+            except AttributeError:
+                field_dict["endDate"] = end_date
 
         return field_dict
 
@@ -106,16 +117,22 @@ class ResourceCalendarListItem:
 
         if start_date is not UNSET:
             try:
-                start_date = _fd_fromisoformat(start_date)
-            except ValueError:
-                start_date = parse_datetime_fallback(start_date)
+                try:
+                    start_date = _fd_fromisoformat(start_date)
+                except ValueError:
+                    start_date = parse_datetime_fallback(start_date)
+            except _FD_ERRORS as _fd_exc:
+                start_date = kept_value("ResourceCalendarListItem", "startDate", start_date, _fd_exc)
         _fd_obj.start_date = start_date
 
         if end_date is not UNSET:
             try:
-                end_date = _fd_fromisoformat(end_date)
-            except ValueError:
-                end_date = parse_datetime_fallback(end_date)
+                try:
+                    end_date = _fd_fromisoformat(end_date)
+                except ValueError:
+                    end_date = parse_datetime_fallback(end_date)
+            except _FD_ERRORS as _fd_exc:
+                end_date = kept_value("ResourceCalendarListItem", "endDate", end_date, _fd_exc)
         _fd_obj.end_date = end_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -146,4 +163,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

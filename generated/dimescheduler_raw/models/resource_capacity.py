@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceCapacity")
 
@@ -60,11 +66,16 @@ class ResourceCapacity:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
         date = self.date
-        if not isinstance(date, Unset):
-            field_dict["date"] = date.isoformat()
+        if date is not UNSET:
+            try:
+                field_dict["date"] = date.isoformat()
+            except AttributeError:
+                field_dict["date"] = date
 
         capacity_in_seconds = self.capacity_in_seconds
         if capacity_in_seconds is not UNSET:
@@ -102,8 +113,9 @@ class ResourceCapacity:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
         (
             _fd_obj.resource_no,
             date,
@@ -115,9 +127,12 @@ class ResourceCapacity:
 
         if date is not UNSET:
             try:
-                date = _fd_fromisoformat(date)
-            except ValueError:
-                date = parse_datetime_fallback(date)
+                try:
+                    date = _fd_fromisoformat(date)
+                except ValueError:
+                    date = parse_datetime_fallback(date)
+            except _FD_ERRORS as _fd_exc:
+                date = kept_value("ResourceCapacity", "date", date, _fd_exc)
         _fd_obj.date = date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -155,4 +170,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceCertificate")
 
@@ -56,21 +62,31 @@ class ResourceCertificate:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
-        field_dict["no"] = self.no
+        no = self.no
+        if no is not UNSET:
+            field_dict["no"] = no
 
         score = self.score
         if score is not UNSET:
             field_dict["score"] = score
 
         last_score_date = self.last_score_date
-        if not isinstance(last_score_date, Unset):
-            field_dict["lastScoreDate"] = last_score_date.isoformat()
+        if last_score_date is not UNSET:
+            try:
+                field_dict["lastScoreDate"] = last_score_date.isoformat()
+            except AttributeError:
+                field_dict["lastScoreDate"] = last_score_date
 
         valid_until = self.valid_until
-        if not isinstance(valid_until, Unset):
-            field_dict["validUntil"] = valid_until.isoformat()
+        if valid_until is not UNSET:
+            try:
+                field_dict["validUntil"] = valid_until.isoformat()
+            except AttributeError:
+                field_dict["validUntil"] = valid_until
 
         return field_dict
 
@@ -92,10 +108,11 @@ class ResourceCertificate:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
-            if _fd_values[1] is UNSET:
-                raise KeyError("no")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("no")
         (
             _fd_obj.resource_no,
             _fd_obj.no,
@@ -106,16 +123,22 @@ class ResourceCertificate:
 
         if last_score_date is not UNSET:
             try:
-                last_score_date = _fd_fromisoformat(last_score_date)
-            except ValueError:
-                last_score_date = parse_datetime_fallback(last_score_date)
+                try:
+                    last_score_date = _fd_fromisoformat(last_score_date)
+                except ValueError:
+                    last_score_date = parse_datetime_fallback(last_score_date)
+            except _FD_ERRORS as _fd_exc:
+                last_score_date = kept_value("ResourceCertificate", "lastScoreDate", last_score_date, _fd_exc)
         _fd_obj.last_score_date = last_score_date
 
         if valid_until is not UNSET:
             try:
-                valid_until = _fd_fromisoformat(valid_until)
-            except ValueError:
-                valid_until = parse_datetime_fallback(valid_until)
+                try:
+                    valid_until = _fd_fromisoformat(valid_until)
+                except ValueError:
+                    valid_until = parse_datetime_fallback(valid_until)
+            except _FD_ERRORS as _fd_exc:
+                valid_until = kept_value("ResourceCertificate", "validUntil", valid_until, _fd_exc)
         _fd_obj.valid_until = valid_until
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -146,4 +169,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

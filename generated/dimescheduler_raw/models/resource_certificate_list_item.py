@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+)
 
 T = TypeVar("T", bound="ResourceCertificateListItem")
 
@@ -69,12 +74,18 @@ class ResourceCertificateListItem:
             field_dict["score"] = score
 
         last_score_date = self.last_score_date
-        if not isinstance(last_score_date, Unset):
-            field_dict["lastScoreDate"] = last_score_date.isoformat()
+        if last_score_date is not UNSET:
+            try:
+                field_dict["lastScoreDate"] = last_score_date.isoformat()
+            except AttributeError:
+                field_dict["lastScoreDate"] = last_score_date
 
         valid_until = self.valid_until
-        if not isinstance(valid_until, Unset):
-            field_dict["validUntil"] = valid_until.isoformat()
+        if valid_until is not UNSET:
+            try:
+                field_dict["validUntil"] = valid_until.isoformat()
+            except AttributeError:
+                field_dict["validUntil"] = valid_until
 
         return field_dict
 
@@ -106,16 +117,24 @@ class ResourceCertificateListItem:
 
         if last_score_date is not UNSET:
             try:
-                last_score_date = _fd_fromisoformat(last_score_date)
-            except ValueError:
-                last_score_date = parse_datetime_fallback(last_score_date)
+                try:
+                    last_score_date = _fd_fromisoformat(last_score_date)
+                except ValueError:
+                    last_score_date = parse_datetime_fallback(last_score_date)
+            except _FD_ERRORS as _fd_exc:
+                last_score_date = kept_value(
+                    "ResourceCertificateListItem", "lastScoreDate", last_score_date, _fd_exc
+                )
         _fd_obj.last_score_date = last_score_date
 
         if valid_until is not UNSET:
             try:
-                valid_until = _fd_fromisoformat(valid_until)
-            except ValueError:
-                valid_until = parse_datetime_fallback(valid_until)
+                try:
+                    valid_until = _fd_fromisoformat(valid_until)
+                except ValueError:
+                    valid_until = parse_datetime_fallback(valid_until)
+            except _FD_ERRORS as _fd_exc:
+                valid_until = kept_value("ResourceCertificateListItem", "validUntil", valid_until, _fd_exc)
         _fd_obj.valid_until = valid_until
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -146,4 +165,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceFilterValue")
 
@@ -61,11 +65,17 @@ class ResourceFilterValue:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
-        field_dict["filterGroup"] = self.filter_group
+        filter_group = self.filter_group
+        if filter_group is not UNSET:
+            field_dict["filterGroup"] = filter_group
 
-        field_dict["filterValue"] = self.filter_value
+        filter_value = self.filter_value
+        if filter_value is not UNSET:
+            field_dict["filterValue"] = filter_value
 
         source_app = self.source_app
         if source_app is not UNSET:
@@ -99,12 +109,13 @@ class ResourceFilterValue:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
-            if _fd_values[1] is UNSET:
-                raise KeyError("filterGroup")
-            if _fd_values[2] is UNSET:
-                raise KeyError("filterValue")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("filterGroup")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("filterValue")
         (
             _fd_obj.resource_no,
             _fd_obj.filter_group,
@@ -142,3 +153,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceGpsTracking")
 
@@ -68,11 +74,17 @@ class ResourceGpsTracking:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
-        field_dict["latitude"] = self.latitude
+        latitude = self.latitude
+        if latitude is not UNSET:
+            field_dict["latitude"] = latitude
 
-        field_dict["longitude"] = self.longitude
+        longitude = self.longitude
+        if longitude is not UNSET:
+            field_dict["longitude"] = longitude
 
         gps_tracking_resource_no = self.gps_tracking_resource_no
         if gps_tracking_resource_no is not UNSET:
@@ -114,12 +126,13 @@ class ResourceGpsTracking:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
-            if _fd_values[1] is UNSET:
-                raise KeyError("latitude")
-            if _fd_values[2] is UNSET:
-                raise KeyError("longitude")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("latitude")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("longitude")
         (
             _fd_obj.resource_no,
             _fd_obj.latitude,
@@ -136,6 +149,10 @@ class ResourceGpsTracking:
                 date = _fd_fromisoformat(date)
             except ValueError:
                 date = parse_datetime_or_keep(date)
+                if type(date) is str:
+                    noted_value("ResourceGpsTracking", "date", date)
+        elif date is not UNSET and date is not None:
+            noted_value("ResourceGpsTracking", "date", date)
         _fd_obj.date = date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -175,4 +192,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

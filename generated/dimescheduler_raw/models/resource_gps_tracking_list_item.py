@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    noted_value,
+    parse_datetime_or_keep,
+)
 
 T = TypeVar("T", bound="ResourceGpsTrackingListItem")
 
@@ -136,6 +141,10 @@ class ResourceGpsTrackingListItem:
                 date = _fd_fromisoformat(date)
             except ValueError:
                 date = parse_datetime_or_keep(date)
+                if type(date) is str:
+                    noted_value("ResourceGpsTrackingListItem", "date", date)
+        elif date is not UNSET and date is not None:
+            noted_value("ResourceGpsTrackingListItem", "date", date)
         _fd_obj.date = date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -175,4 +184,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_datetime_fallback
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    parse_datetime_fallback,
+)
 
 T = TypeVar("T", bound="ResourceListItem")
 
@@ -516,12 +521,18 @@ class ResourceListItem:
             field_dict["resourceGpsTrackingEnabled"] = resource_gps_tracking_enabled
 
         in_service_from = self.in_service_from
-        if not isinstance(in_service_from, Unset):
-            field_dict["inServiceFrom"] = in_service_from.isoformat()
+        if in_service_from is not UNSET:
+            try:
+                field_dict["inServiceFrom"] = in_service_from.isoformat()
+            except AttributeError:
+                field_dict["inServiceFrom"] = in_service_from
 
         in_service_till = self.in_service_till
-        if not isinstance(in_service_till, Unset):
-            field_dict["inServiceTill"] = in_service_till.isoformat()
+        if in_service_till is not UNSET:
+            try:
+                field_dict["inServiceTill"] = in_service_till.isoformat()
+            except AttributeError:
+                field_dict["inServiceTill"] = in_service_till
 
         url1 = self.url1
         if url1 is not UNSET:
@@ -660,24 +671,39 @@ class ResourceListItem:
             field_dict["freeDecimal5"] = free_decimal_5
 
         free_date_1 = self.free_date_1
-        if not isinstance(free_date_1, Unset):
-            field_dict["freeDate1"] = free_date_1.isoformat()
+        if free_date_1 is not UNSET:
+            try:
+                field_dict["freeDate1"] = free_date_1.isoformat()
+            except AttributeError:
+                field_dict["freeDate1"] = free_date_1
 
         free_date_2 = self.free_date_2
-        if not isinstance(free_date_2, Unset):
-            field_dict["freeDate2"] = free_date_2.isoformat()
+        if free_date_2 is not UNSET:
+            try:
+                field_dict["freeDate2"] = free_date_2.isoformat()
+            except AttributeError:
+                field_dict["freeDate2"] = free_date_2
 
         free_date_3 = self.free_date_3
-        if not isinstance(free_date_3, Unset):
-            field_dict["freeDate3"] = free_date_3.isoformat()
+        if free_date_3 is not UNSET:
+            try:
+                field_dict["freeDate3"] = free_date_3.isoformat()
+            except AttributeError:
+                field_dict["freeDate3"] = free_date_3
 
         free_date_4 = self.free_date_4
-        if not isinstance(free_date_4, Unset):
-            field_dict["freeDate4"] = free_date_4.isoformat()
+        if free_date_4 is not UNSET:
+            try:
+                field_dict["freeDate4"] = free_date_4.isoformat()
+            except AttributeError:
+                field_dict["freeDate4"] = free_date_4
 
         free_date_5 = self.free_date_5
-        if not isinstance(free_date_5, Unset):
-            field_dict["freeDate5"] = free_date_5.isoformat()
+        if free_date_5 is not UNSET:
+            try:
+                field_dict["freeDate5"] = free_date_5.isoformat()
+            except AttributeError:
+                field_dict["freeDate5"] = free_date_5
 
         free_bit_1 = self.free_bit_1
         if free_bit_1 is not UNSET:
@@ -807,51 +833,72 @@ class ResourceListItem:
 
         if in_service_from is not UNSET:
             try:
-                in_service_from = _fd_fromisoformat(in_service_from)
-            except ValueError:
-                in_service_from = parse_datetime_fallback(in_service_from)
+                try:
+                    in_service_from = _fd_fromisoformat(in_service_from)
+                except ValueError:
+                    in_service_from = parse_datetime_fallback(in_service_from)
+            except _FD_ERRORS as _fd_exc:
+                in_service_from = kept_value("ResourceListItem", "inServiceFrom", in_service_from, _fd_exc)
         _fd_obj.in_service_from = in_service_from
 
         if in_service_till is not UNSET:
             try:
-                in_service_till = _fd_fromisoformat(in_service_till)
-            except ValueError:
-                in_service_till = parse_datetime_fallback(in_service_till)
+                try:
+                    in_service_till = _fd_fromisoformat(in_service_till)
+                except ValueError:
+                    in_service_till = parse_datetime_fallback(in_service_till)
+            except _FD_ERRORS as _fd_exc:
+                in_service_till = kept_value("ResourceListItem", "inServiceTill", in_service_till, _fd_exc)
         _fd_obj.in_service_till = in_service_till
 
         if free_date_1 is not UNSET:
             try:
-                free_date_1 = _fd_fromisoformat(free_date_1)
-            except ValueError:
-                free_date_1 = parse_datetime_fallback(free_date_1)
+                try:
+                    free_date_1 = _fd_fromisoformat(free_date_1)
+                except ValueError:
+                    free_date_1 = parse_datetime_fallback(free_date_1)
+            except _FD_ERRORS as _fd_exc:
+                free_date_1 = kept_value("ResourceListItem", "freeDate1", free_date_1, _fd_exc)
         _fd_obj.free_date_1 = free_date_1
 
         if free_date_2 is not UNSET:
             try:
-                free_date_2 = _fd_fromisoformat(free_date_2)
-            except ValueError:
-                free_date_2 = parse_datetime_fallback(free_date_2)
+                try:
+                    free_date_2 = _fd_fromisoformat(free_date_2)
+                except ValueError:
+                    free_date_2 = parse_datetime_fallback(free_date_2)
+            except _FD_ERRORS as _fd_exc:
+                free_date_2 = kept_value("ResourceListItem", "freeDate2", free_date_2, _fd_exc)
         _fd_obj.free_date_2 = free_date_2
 
         if free_date_3 is not UNSET:
             try:
-                free_date_3 = _fd_fromisoformat(free_date_3)
-            except ValueError:
-                free_date_3 = parse_datetime_fallback(free_date_3)
+                try:
+                    free_date_3 = _fd_fromisoformat(free_date_3)
+                except ValueError:
+                    free_date_3 = parse_datetime_fallback(free_date_3)
+            except _FD_ERRORS as _fd_exc:
+                free_date_3 = kept_value("ResourceListItem", "freeDate3", free_date_3, _fd_exc)
         _fd_obj.free_date_3 = free_date_3
 
         if free_date_4 is not UNSET:
             try:
-                free_date_4 = _fd_fromisoformat(free_date_4)
-            except ValueError:
-                free_date_4 = parse_datetime_fallback(free_date_4)
+                try:
+                    free_date_4 = _fd_fromisoformat(free_date_4)
+                except ValueError:
+                    free_date_4 = parse_datetime_fallback(free_date_4)
+            except _FD_ERRORS as _fd_exc:
+                free_date_4 = kept_value("ResourceListItem", "freeDate4", free_date_4, _fd_exc)
         _fd_obj.free_date_4 = free_date_4
 
         if free_date_5 is not UNSET:
             try:
-                free_date_5 = _fd_fromisoformat(free_date_5)
-            except ValueError:
-                free_date_5 = parse_datetime_fallback(free_date_5)
+                try:
+                    free_date_5 = _fd_fromisoformat(free_date_5)
+                except ValueError:
+                    free_date_5 = parse_datetime_fallback(free_date_5)
+            except _FD_ERRORS as _fd_exc:
+                free_date_5 = kept_value("ResourceListItem", "freeDate5", free_date_5, _fd_exc)
         _fd_obj.free_date_5 = free_date_5
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -966,4 +1013,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat

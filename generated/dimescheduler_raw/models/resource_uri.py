@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="ResourceUri")
 
@@ -46,7 +50,9 @@ class ResourceUri:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["resourceNo"] = self.resource_no
+        resource_no = self.resource_no
+        if resource_no is not UNSET:
+            field_dict["resourceNo"] = resource_no
 
         uri = self.uri
         if uri is not UNSET:
@@ -76,8 +82,9 @@ class ResourceUri:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("resourceNo")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("resourceNo")
         (
             _fd_obj.resource_no,
             _fd_obj.uri,
@@ -112,3 +119,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

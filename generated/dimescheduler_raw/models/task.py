@@ -13,7 +13,14 @@ from attrs import field as _attrs_field
 from ..models.importance import Importance
 from ..models.scheduling_mode import SchedulingMode
 from ..models.task_type import TaskType
-from ..types import UNSET, Unset, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Task")
 
@@ -586,19 +593,32 @@ class Task:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["sourceType"] = self.source_type
+        source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
-        field_dict["jobNo"] = self.job_no
+        job_no = self.job_no
+        if job_no is not UNSET:
+            field_dict["jobNo"] = job_no
 
-        field_dict["taskNo"] = self.task_no
+        task_no = self.task_no
+        if task_no is not UNSET:
+            field_dict["taskNo"] = task_no
 
-        field_dict["shortDescription"] = self.short_description
+        short_description = self.short_description
+        if short_description is not UNSET:
+            field_dict["shortDescription"] = short_description
 
         task_type = self.task_type
-        if not isinstance(task_type, Unset):
-            field_dict["taskType"] = task_type._value_
+        if task_type is not UNSET:
+            try:
+                field_dict["taskType"] = task_type._value_
+            except AttributeError:
+                field_dict["taskType"] = task_type
 
         description = self.description
         if description is not UNSET:
@@ -737,8 +757,11 @@ class Task:
             )
 
         importance = self.importance
-        if not isinstance(importance, Unset):
-            field_dict["importance"] = importance._value_
+        if importance is not UNSET:
+            try:
+                field_dict["importance"] = importance._value_
+            except AttributeError:
+                field_dict["importance"] = importance
 
         status = self.status
         if status is not UNSET:
@@ -1115,8 +1138,11 @@ class Task:
             field_dict["percentDone"] = percent_done
 
         scheduling_mode = self.scheduling_mode
-        if not isinstance(scheduling_mode, Unset):
-            field_dict["schedulingMode"] = scheduling_mode._value_
+        if scheduling_mode is not UNSET:
+            try:
+                field_dict["schedulingMode"] = scheduling_mode._value_
+            except AttributeError:
+                field_dict["schedulingMode"] = scheduling_mode
 
         base_line_start_date = self.base_line_start_date
         if base_line_start_date is not UNSET:
@@ -1232,16 +1258,17 @@ class Task:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceType")
-            if _fd_values[2] is UNSET:
-                raise KeyError("jobNo")
-            if _fd_values[3] is UNSET:
-                raise KeyError("taskNo")
-            if _fd_values[4] is UNSET:
-                raise KeyError("shortDescription")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceType")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("jobNo")
+                if _fd_values[3] is UNSET:
+                    raise KeyError("taskNo")
+                if _fd_values[4] is UNSET:
+                    raise KeyError("shortDescription")
         (
             _fd_obj.source_app,
             _fd_obj.source_type,
@@ -1381,9 +1408,12 @@ class Task:
 
         if task_type is not UNSET:
             try:
-                task_type = _FD_TaskType_BY_VALUE[task_type]
-            except (KeyError, TypeError):
-                task_type = TaskType(task_type)
+                try:
+                    task_type = _FD_TaskType_BY_VALUE[task_type]
+                except (KeyError, TypeError):
+                    task_type = TaskType(task_type)
+            except _FD_ERRORS as _fd_exc:
+                task_type = kept_value("Task", "taskType", task_type, _fd_exc)
         _fd_obj.task_type = task_type
 
         if isinstance(contract_start_date, str):
@@ -1391,6 +1421,10 @@ class Task:
                 contract_start_date = _fd_fromisoformat(contract_start_date)
             except ValueError:
                 contract_start_date = parse_datetime_or_keep(contract_start_date)
+                if type(contract_start_date) is str:
+                    noted_value("Task", "contractStartDate", contract_start_date)
+        elif contract_start_date is not UNSET and contract_start_date is not None:
+            noted_value("Task", "contractStartDate", contract_start_date)
         _fd_obj.contract_start_date = contract_start_date
 
         if isinstance(contract_end_date, str):
@@ -1398,6 +1432,10 @@ class Task:
                 contract_end_date = _fd_fromisoformat(contract_end_date)
             except ValueError:
                 contract_end_date = parse_datetime_or_keep(contract_end_date)
+                if type(contract_end_date) is str:
+                    noted_value("Task", "contractEndDate", contract_end_date)
+        elif contract_end_date is not UNSET and contract_end_date is not None:
+            noted_value("Task", "contractEndDate", contract_end_date)
         _fd_obj.contract_end_date = contract_end_date
 
         if isinstance(parts_warranty_start_date, str):
@@ -1405,6 +1443,10 @@ class Task:
                 parts_warranty_start_date = _fd_fromisoformat(parts_warranty_start_date)
             except ValueError:
                 parts_warranty_start_date = parse_datetime_or_keep(parts_warranty_start_date)
+                if type(parts_warranty_start_date) is str:
+                    noted_value("Task", "partsWarrantyStartDate", parts_warranty_start_date)
+        elif parts_warranty_start_date is not UNSET and parts_warranty_start_date is not None:
+            noted_value("Task", "partsWarrantyStartDate", parts_warranty_start_date)
         _fd_obj.parts_warranty_start_date = parts_warranty_start_date
 
         if isinstance(parts_warranty_end_date, str):
@@ -1412,6 +1454,10 @@ class Task:
                 parts_warranty_end_date = _fd_fromisoformat(parts_warranty_end_date)
             except ValueError:
                 parts_warranty_end_date = parse_datetime_or_keep(parts_warranty_end_date)
+                if type(parts_warranty_end_date) is str:
+                    noted_value("Task", "partsWarrantyEndDate", parts_warranty_end_date)
+        elif parts_warranty_end_date is not UNSET and parts_warranty_end_date is not None:
+            noted_value("Task", "partsWarrantyEndDate", parts_warranty_end_date)
         _fd_obj.parts_warranty_end_date = parts_warranty_end_date
 
         if isinstance(labor_warranty_start_date, str):
@@ -1419,6 +1465,10 @@ class Task:
                 labor_warranty_start_date = _fd_fromisoformat(labor_warranty_start_date)
             except ValueError:
                 labor_warranty_start_date = parse_datetime_or_keep(labor_warranty_start_date)
+                if type(labor_warranty_start_date) is str:
+                    noted_value("Task", "laborWarrantyStartDate", labor_warranty_start_date)
+        elif labor_warranty_start_date is not UNSET and labor_warranty_start_date is not None:
+            noted_value("Task", "laborWarrantyStartDate", labor_warranty_start_date)
         _fd_obj.labor_warranty_start_date = labor_warranty_start_date
 
         if isinstance(labor_warranty_end_date, str):
@@ -1426,13 +1476,20 @@ class Task:
                 labor_warranty_end_date = _fd_fromisoformat(labor_warranty_end_date)
             except ValueError:
                 labor_warranty_end_date = parse_datetime_or_keep(labor_warranty_end_date)
+                if type(labor_warranty_end_date) is str:
+                    noted_value("Task", "laborWarrantyEndDate", labor_warranty_end_date)
+        elif labor_warranty_end_date is not UNSET and labor_warranty_end_date is not None:
+            noted_value("Task", "laborWarrantyEndDate", labor_warranty_end_date)
         _fd_obj.labor_warranty_end_date = labor_warranty_end_date
 
         if importance is not UNSET:
             try:
-                importance = _FD_Importance_BY_VALUE[importance]
-            except (KeyError, TypeError):
-                importance = Importance(importance)
+                try:
+                    importance = _FD_Importance_BY_VALUE[importance]
+                except (KeyError, TypeError):
+                    importance = Importance(importance)
+            except _FD_ERRORS as _fd_exc:
+                importance = kept_value("Task", "importance", importance, _fd_exc)
         _fd_obj.importance = importance
 
         if isinstance(expected_response_date_time, str):
@@ -1440,6 +1497,10 @@ class Task:
                 expected_response_date_time = _fd_fromisoformat(expected_response_date_time)
             except ValueError:
                 expected_response_date_time = parse_datetime_or_keep(expected_response_date_time)
+                if type(expected_response_date_time) is str:
+                    noted_value("Task", "expectedResponseDateTime", expected_response_date_time)
+        elif expected_response_date_time is not UNSET and expected_response_date_time is not None:
+            noted_value("Task", "expectedResponseDateTime", expected_response_date_time)
         _fd_obj.expected_response_date_time = expected_response_date_time
 
         if isinstance(actual_response_date_time, str):
@@ -1447,6 +1508,10 @@ class Task:
                 actual_response_date_time = _fd_fromisoformat(actual_response_date_time)
             except ValueError:
                 actual_response_date_time = parse_datetime_or_keep(actual_response_date_time)
+                if type(actual_response_date_time) is str:
+                    noted_value("Task", "actualResponseDateTime", actual_response_date_time)
+        elif actual_response_date_time is not UNSET and actual_response_date_time is not None:
+            noted_value("Task", "actualResponseDateTime", actual_response_date_time)
         _fd_obj.actual_response_date_time = actual_response_date_time
 
         if isinstance(requested_start_date, str):
@@ -1454,6 +1519,10 @@ class Task:
                 requested_start_date = _fd_fromisoformat(requested_start_date)
             except ValueError:
                 requested_start_date = parse_datetime_or_keep(requested_start_date)
+                if type(requested_start_date) is str:
+                    noted_value("Task", "requestedStartDate", requested_start_date)
+        elif requested_start_date is not UNSET and requested_start_date is not None:
+            noted_value("Task", "requestedStartDate", requested_start_date)
         _fd_obj.requested_start_date = requested_start_date
 
         if isinstance(requested_end_date, str):
@@ -1461,6 +1530,10 @@ class Task:
                 requested_end_date = _fd_fromisoformat(requested_end_date)
             except ValueError:
                 requested_end_date = parse_datetime_or_keep(requested_end_date)
+                if type(requested_end_date) is str:
+                    noted_value("Task", "requestedEndDate", requested_end_date)
+        elif requested_end_date is not UNSET and requested_end_date is not None:
+            noted_value("Task", "requestedEndDate", requested_end_date)
         _fd_obj.requested_end_date = requested_end_date
 
         if isinstance(confirmed_start_date, str):
@@ -1468,6 +1541,10 @@ class Task:
                 confirmed_start_date = _fd_fromisoformat(confirmed_start_date)
             except ValueError:
                 confirmed_start_date = parse_datetime_or_keep(confirmed_start_date)
+                if type(confirmed_start_date) is str:
+                    noted_value("Task", "confirmedStartDate", confirmed_start_date)
+        elif confirmed_start_date is not UNSET and confirmed_start_date is not None:
+            noted_value("Task", "confirmedStartDate", confirmed_start_date)
         _fd_obj.confirmed_start_date = confirmed_start_date
 
         if isinstance(confirmed_end_date, str):
@@ -1475,6 +1552,10 @@ class Task:
                 confirmed_end_date = _fd_fromisoformat(confirmed_end_date)
             except ValueError:
                 confirmed_end_date = parse_datetime_or_keep(confirmed_end_date)
+                if type(confirmed_end_date) is str:
+                    noted_value("Task", "confirmedEndDate", confirmed_end_date)
+        elif confirmed_end_date is not UNSET and confirmed_end_date is not None:
+            noted_value("Task", "confirmedEndDate", confirmed_end_date)
         _fd_obj.confirmed_end_date = confirmed_end_date
 
         if isinstance(actual_start_date, str):
@@ -1482,6 +1563,10 @@ class Task:
                 actual_start_date = _fd_fromisoformat(actual_start_date)
             except ValueError:
                 actual_start_date = parse_datetime_or_keep(actual_start_date)
+                if type(actual_start_date) is str:
+                    noted_value("Task", "actualStartDate", actual_start_date)
+        elif actual_start_date is not UNSET and actual_start_date is not None:
+            noted_value("Task", "actualStartDate", actual_start_date)
         _fd_obj.actual_start_date = actual_start_date
 
         if isinstance(actual_end_date, str):
@@ -1489,6 +1574,10 @@ class Task:
                 actual_end_date = _fd_fromisoformat(actual_end_date)
             except ValueError:
                 actual_end_date = parse_datetime_or_keep(actual_end_date)
+                if type(actual_end_date) is str:
+                    noted_value("Task", "actualEndDate", actual_end_date)
+        elif actual_end_date is not UNSET and actual_end_date is not None:
+            noted_value("Task", "actualEndDate", actual_end_date)
         _fd_obj.actual_end_date = actual_end_date
 
         if isinstance(task_open_as_of, str):
@@ -1496,6 +1585,10 @@ class Task:
                 task_open_as_of = _fd_fromisoformat(task_open_as_of)
             except ValueError:
                 task_open_as_of = parse_datetime_or_keep(task_open_as_of)
+                if type(task_open_as_of) is str:
+                    noted_value("Task", "taskOpenAsOf", task_open_as_of)
+        elif task_open_as_of is not UNSET and task_open_as_of is not None:
+            noted_value("Task", "taskOpenAsOf", task_open_as_of)
         _fd_obj.task_open_as_of = task_open_as_of
 
         if isinstance(task_open_till, str):
@@ -1503,6 +1596,10 @@ class Task:
                 task_open_till = _fd_fromisoformat(task_open_till)
             except ValueError:
                 task_open_till = parse_datetime_or_keep(task_open_till)
+                if type(task_open_till) is str:
+                    noted_value("Task", "taskOpenTill", task_open_till)
+        elif task_open_till is not UNSET and task_open_till is not None:
+            noted_value("Task", "taskOpenTill", task_open_till)
         _fd_obj.task_open_till = task_open_till
 
         if isinstance(appointment_earliest_allowed, str):
@@ -1510,6 +1607,10 @@ class Task:
                 appointment_earliest_allowed = _fd_fromisoformat(appointment_earliest_allowed)
             except ValueError:
                 appointment_earliest_allowed = parse_datetime_or_keep(appointment_earliest_allowed)
+                if type(appointment_earliest_allowed) is str:
+                    noted_value("Task", "appointmentEarliestAllowed", appointment_earliest_allowed)
+        elif appointment_earliest_allowed is not UNSET and appointment_earliest_allowed is not None:
+            noted_value("Task", "appointmentEarliestAllowed", appointment_earliest_allowed)
         _fd_obj.appointment_earliest_allowed = appointment_earliest_allowed
 
         if isinstance(appointment_latest_allowed, str):
@@ -1517,6 +1618,10 @@ class Task:
                 appointment_latest_allowed = _fd_fromisoformat(appointment_latest_allowed)
             except ValueError:
                 appointment_latest_allowed = parse_datetime_or_keep(appointment_latest_allowed)
+                if type(appointment_latest_allowed) is str:
+                    noted_value("Task", "appointmentLatestAllowed", appointment_latest_allowed)
+        elif appointment_latest_allowed is not UNSET and appointment_latest_allowed is not None:
+            noted_value("Task", "appointmentLatestAllowed", appointment_latest_allowed)
         _fd_obj.appointment_latest_allowed = appointment_latest_allowed
 
         if isinstance(free_date_1, str):
@@ -1524,6 +1629,10 @@ class Task:
                 free_date_1 = _fd_fromisoformat(free_date_1)
             except ValueError:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
+                if type(free_date_1) is str:
+                    noted_value("Task", "freeDate1", free_date_1)
+        elif free_date_1 is not UNSET and free_date_1 is not None:
+            noted_value("Task", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -1531,6 +1640,10 @@ class Task:
                 free_date_2 = _fd_fromisoformat(free_date_2)
             except ValueError:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
+                if type(free_date_2) is str:
+                    noted_value("Task", "freeDate2", free_date_2)
+        elif free_date_2 is not UNSET and free_date_2 is not None:
+            noted_value("Task", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -1538,6 +1651,10 @@ class Task:
                 free_date_3 = _fd_fromisoformat(free_date_3)
             except ValueError:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
+                if type(free_date_3) is str:
+                    noted_value("Task", "freeDate3", free_date_3)
+        elif free_date_3 is not UNSET and free_date_3 is not None:
+            noted_value("Task", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -1545,6 +1662,10 @@ class Task:
                 free_date_4 = _fd_fromisoformat(free_date_4)
             except ValueError:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
+                if type(free_date_4) is str:
+                    noted_value("Task", "freeDate4", free_date_4)
+        elif free_date_4 is not UNSET and free_date_4 is not None:
+            noted_value("Task", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -1552,6 +1673,10 @@ class Task:
                 free_date_5 = _fd_fromisoformat(free_date_5)
             except ValueError:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
+                if type(free_date_5) is str:
+                    noted_value("Task", "freeDate5", free_date_5)
+        elif free_date_5 is not UNSET and free_date_5 is not None:
+            noted_value("Task", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         if isinstance(start_date, str):
@@ -1559,6 +1684,10 @@ class Task:
                 start_date = _fd_fromisoformat(start_date)
             except ValueError:
                 start_date = parse_datetime_or_keep(start_date)
+                if type(start_date) is str:
+                    noted_value("Task", "startDate", start_date)
+        elif start_date is not UNSET and start_date is not None:
+            noted_value("Task", "startDate", start_date)
         _fd_obj.start_date = start_date
 
         if isinstance(end_date, str):
@@ -1566,13 +1695,20 @@ class Task:
                 end_date = _fd_fromisoformat(end_date)
             except ValueError:
                 end_date = parse_datetime_or_keep(end_date)
+                if type(end_date) is str:
+                    noted_value("Task", "endDate", end_date)
+        elif end_date is not UNSET and end_date is not None:
+            noted_value("Task", "endDate", end_date)
         _fd_obj.end_date = end_date
 
         if scheduling_mode is not UNSET:
             try:
-                scheduling_mode = _FD_SchedulingMode_BY_VALUE[scheduling_mode]
-            except (KeyError, TypeError):
-                scheduling_mode = SchedulingMode(scheduling_mode)
+                try:
+                    scheduling_mode = _FD_SchedulingMode_BY_VALUE[scheduling_mode]
+                except (KeyError, TypeError):
+                    scheduling_mode = SchedulingMode(scheduling_mode)
+            except _FD_ERRORS as _fd_exc:
+                scheduling_mode = kept_value("Task", "schedulingMode", scheduling_mode, _fd_exc)
         _fd_obj.scheduling_mode = scheduling_mode
 
         if isinstance(base_line_start_date, str):
@@ -1580,6 +1716,10 @@ class Task:
                 base_line_start_date = _fd_fromisoformat(base_line_start_date)
             except ValueError:
                 base_line_start_date = parse_datetime_or_keep(base_line_start_date)
+                if type(base_line_start_date) is str:
+                    noted_value("Task", "baseLineStartDate", base_line_start_date)
+        elif base_line_start_date is not UNSET and base_line_start_date is not None:
+            noted_value("Task", "baseLineStartDate", base_line_start_date)
         _fd_obj.base_line_start_date = base_line_start_date
 
         if isinstance(base_line_end_date, str):
@@ -1587,6 +1727,10 @@ class Task:
                 base_line_end_date = _fd_fromisoformat(base_line_end_date)
             except ValueError:
                 base_line_end_date = parse_datetime_or_keep(base_line_end_date)
+                if type(base_line_end_date) is str:
+                    noted_value("Task", "baseLineEndDate", base_line_end_date)
+        elif base_line_end_date is not UNSET and base_line_end_date is not None:
+            noted_value("Task", "baseLineEndDate", base_line_end_date)
         _fd_obj.base_line_end_date = base_line_end_date
 
         if isinstance(dead_line, str):
@@ -1594,6 +1738,10 @@ class Task:
                 dead_line = _fd_fromisoformat(dead_line)
             except ValueError:
                 dead_line = parse_datetime_or_keep(dead_line)
+                if type(dead_line) is str:
+                    noted_value("Task", "deadLine", dead_line)
+        elif dead_line is not UNSET and dead_line is not None:
+            noted_value("Task", "deadLine", dead_line)
         _fd_obj.dead_line = dead_line
 
         if isinstance(constraint_date, str):
@@ -1601,6 +1749,10 @@ class Task:
                 constraint_date = _fd_fromisoformat(constraint_date)
             except ValueError:
                 constraint_date = parse_datetime_or_keep(constraint_date)
+                if type(constraint_date) is str:
+                    noted_value("Task", "constraintDate", constraint_date)
+        elif constraint_date is not UNSET and constraint_date is not None:
+            noted_value("Task", "constraintDate", constraint_date)
         _fd_obj.constraint_date = constraint_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -1766,6 +1918,7 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_TaskType_BY_VALUE = TaskType._value2member_map_
 _FD_Importance_BY_VALUE = Importance._value2member_map_

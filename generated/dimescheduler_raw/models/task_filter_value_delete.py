@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="TaskFilterValueDelete")
 
@@ -59,17 +63,29 @@ class TaskFilterValueDelete:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["sourceApp"] = self.source_app
+        source_app = self.source_app
+        if source_app is not UNSET:
+            field_dict["sourceApp"] = source_app
 
-        field_dict["sourceType"] = self.source_type
+        source_type = self.source_type
+        if source_type is not UNSET:
+            field_dict["sourceType"] = source_type
 
-        field_dict["jobNo"] = self.job_no
+        job_no = self.job_no
+        if job_no is not UNSET:
+            field_dict["jobNo"] = job_no
 
-        field_dict["taskNo"] = self.task_no
+        task_no = self.task_no
+        if task_no is not UNSET:
+            field_dict["taskNo"] = task_no
 
-        field_dict["filterGroup"] = self.filter_group
+        filter_group = self.filter_group
+        if filter_group is not UNSET:
+            field_dict["filterGroup"] = filter_group
 
-        field_dict["filterValue"] = self.filter_value
+        filter_value = self.filter_value
+        if filter_value is not UNSET:
+            field_dict["filterValue"] = filter_value
 
         return field_dict
 
@@ -91,18 +107,19 @@ class TaskFilterValueDelete:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("sourceApp")
-            if _fd_values[1] is UNSET:
-                raise KeyError("sourceType")
-            if _fd_values[2] is UNSET:
-                raise KeyError("jobNo")
-            if _fd_values[3] is UNSET:
-                raise KeyError("taskNo")
-            if _fd_values[4] is UNSET:
-                raise KeyError("filterGroup")
-            if _fd_values[5] is UNSET:
-                raise KeyError("filterValue")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("sourceApp")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("sourceType")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("jobNo")
+                if _fd_values[3] is UNSET:
+                    raise KeyError("taskNo")
+                if _fd_values[4] is UNSET:
+                    raise KeyError("filterGroup")
+                if _fd_values[5] is UNSET:
+                    raise KeyError("filterValue")
         (
             _fd_obj.source_app,
             _fd_obj.source_type,
@@ -140,3 +157,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

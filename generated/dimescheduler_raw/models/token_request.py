@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="TokenRequest")
 
@@ -42,9 +46,13 @@ class TokenRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["username"] = self.username
+        username = self.username
+        if username is not UNSET:
+            field_dict["username"] = username
 
-        field_dict["password"] = self.password
+        password = self.password
+        if password is not UNSET:
+            field_dict["password"] = password
 
         return field_dict
 
@@ -66,10 +74,11 @@ class TokenRequest:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("username")
-            if _fd_values[1] is UNSET:
-                raise KeyError("password")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("username")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("password")
         (
             _fd_obj.username,
             _fd_obj.password,
@@ -103,3 +112,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

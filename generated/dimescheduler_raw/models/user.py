@@ -10,7 +10,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.login_type import LoginType
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="User")
 
@@ -61,11 +66,20 @@ class User:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["name"] = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        field_dict["type"] = self.type_._value_
+        type_ = self.type_
+        if type_ is not UNSET:
+            try:
+                field_dict["type"] = type_._value_
+            except AttributeError:
+                field_dict["type"] = type_
 
-        field_dict["email"] = self.email
+        email = self.email
+        if email is not UNSET:
+            field_dict["email"] = email
 
         password = self.password
         if password is not UNSET:
@@ -99,12 +113,13 @@ class User:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("name")
-            if _fd_values[1] is UNSET:
-                raise KeyError("type")
-            if _fd_values[2] is UNSET:
-                raise KeyError("email")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("name")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("type")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("email")
         (
             _fd_obj.name,
             type_,
@@ -115,10 +130,12 @@ class User:
         ) = _fd_values
 
         try:
-            type_ = _FD_LoginType_BY_VALUE[type_]
-        except (KeyError, TypeError):
-            type_ = LoginType(type_)
-
+            try:
+                type_ = _FD_LoginType_BY_VALUE[type_]
+            except (KeyError, TypeError):
+                type_ = LoginType(type_)
+        except _FD_ERRORS as _fd_exc:
+            type_ = kept_value("User", "type", type_, _fd_exc)
         _fd_obj.type_ = type_
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -149,4 +166,5 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _FD_LoginType_BY_VALUE = LoginType._value2member_map_

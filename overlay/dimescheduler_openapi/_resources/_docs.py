@@ -52,7 +52,8 @@ COMMON_ERRORS = (
     "`InvalidRequestError` (refused before sending); "
     f"{STATUS_ERRORS}; `UnexpectedResponseError` (a 2xx whose body is not the documented shape); "
     "`APIConnectionError` / `APITimeoutError` (no answer, or past the deadline); "
-    "`UnsupportedOperationError` (the route is not in the generated client)"
+    "`UnsupportedOperationError` (the route is not in the vendor document the client was generated from; "
+    "raised before anything is sent)"
 )
 MUTATION_ERROR = "`MutationFailedError` (the write envelope reports a failure under HTTP 2xx)"
 PAGINATION_ERROR = "`PaginationError` (the server ignores the page number)"
@@ -62,6 +63,22 @@ MUTATION_RETURNS = (
     "`status_code`, `message`, `appointments`, `content` decoded from its JSON string)"
 )
 JSON_RETURNS = "`Any`: the parsed JSON answer, or None for an empty body (the API documents no shape for it)"
+LEFT_OUT_RETURNS = (
+    "`Any`: untyped JSON (the parsed answer, or None for an empty body): the vendor documents this route but "
+    "`nox -s generate` left it out ({reason}), so it has no model"
+)
+
+
+def _left_out_reason(endpoint: Endpoint) -> str | None:
+    """Why generation left out an operation the vendor documents (`dimescheduler_raw.routes.LEFT_OUT`)."""
+    from ._resolve import left_out
+
+    if not left_out(endpoint.method, endpoint.path):
+        return None
+    from importlib import import_module
+
+    reason: str = import_module("dimescheduler_raw.routes").LEFT_OUT[endpoint.method, endpoint.path]
+    return reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +137,12 @@ _GENERIC_SUMMARY: Final = {
 }
 _GENERIC_SENDS: Final = {
     "create": "JSON body: one object or an array ({W} models or dicts in the API's JSON casing, mixed is "
-    "fine; dict keys are checked against the {W} fields, required ones included)",
+    "fine; dict keys are sent as given, checked against every model of the route's entity and the {W} "
+    "required fields)",
     "update": "JSON body: one object or an array ({W} models or dicts in the API's JSON casing; dict keys are "
-    "checked against the {W} fields)",
-    "delete": "JSON body: one object or an array ({D} models or dicts in the API's JSON casing)",
+    "sent as given, checked against every model of the route's entity)",
+    "delete": "JSON body: one object or an array ({D} models or dicts in the API's JSON casing; the whole "
+    "record is fine: keys of any model of the route's entity are sent as given)",
     "get_all": "`query` as query parameters (None values left out, lists as repeated keys, booleans "
     "`true`/`false`, anything else `str()`), or nothing",
 }
@@ -214,6 +233,9 @@ def _describe(
     shown = signature.replace(parameters=parameters[1:], return_annotation=returns)
     words = " ".join(str(v) for k, v in annotations.items() if k not in ("timeout", "deadline"))
     models = tuple(sorted({w for w in _MODEL_NAME.findall(words) if w not in _NOT_MODELS}))
+    reason = _left_out_reason(endpoint)
+    if reason is not None:
+        summary = f"{summary} Untyped: left out by generation ({reason}).".strip()
     doc = MethodDoc(
         accessor=accessor,
         name=name,
@@ -222,7 +244,7 @@ def _describe(
         signature=_signature_text(shown),
         summary=summary,
         sends=sends,
-        returns=_returns(returns),
+        returns=_returns(returns) if reason is None else LEFT_OUT_RETURNS.format(reason=reason),
         raises=_raises(name, returns),
         types=models,
     )

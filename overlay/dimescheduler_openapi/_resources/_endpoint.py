@@ -47,6 +47,11 @@ class Endpoint:
         body: Any = None,
         has_body: bool = False,
     ) -> Call[T]:
+        """The Call for this operation; UnsupportedOperationError (nothing sent) when the vendor document the
+        client was generated from lacks it."""
+        from ._resolve import ensure_route  # the route table loads on the first call, not at import
+
+        ensure_route(self.method, self.path)
         return Call(
             method=self.method,
             path=self.expand(path_values or {}),

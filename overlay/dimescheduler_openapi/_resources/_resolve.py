@@ -16,21 +16,46 @@ import httpx
 
 from .._call import Call
 from .._errors import UnsupportedOperationError, unexpected_response
-from .._parsing import parse_model, parse_models
+from .._parsing import parse_json, parse_model, parse_models
 from ._endpoint import Endpoint
 
 
 @cache
 def route(method: str, path: str) -> Any:
     """The `dimescheduler_raw.routes.Route` of an operation; UnsupportedOperationError when not generated."""
-    routes = importlib.import_module("dimescheduler_raw.routes").ROUTES
-    found = routes.get((method, path))
+    table = importlib.import_module("dimescheduler_raw.routes")
+    found = table.ROUTES.get((method, path))
     if found is None:
-        raise UnsupportedOperationError(
-            f"{method} {path} is not in the generated client (removed from the vendor document, or left "
-            "out by `nox -s generate`: see openapi/upstream.meta.json)"
-        )
+        raise UnsupportedOperationError(_missing(method, path, table))
     return found
+
+
+def _missing(method: str, path: str, table: Any) -> str:
+    reason = getattr(table, "LEFT_OUT", {}).get((method, path))
+    if reason is not None:
+        return (
+            f"{method} {path} is in the vendor document but was left out by `nox -s generate` ({reason}); "
+            "the overlay sends it with untyped JSON"
+        )
+    return (
+        f"{method} {path} is not in the vendor document the client was generated from (the vendor removed "
+        "it); nothing was sent"
+    )
+
+
+@cache
+def left_out(method: str, path: str) -> bool:
+    """Whether the vendor documents `method path` but generation left it out (callable, untyped JSON)."""
+    table = importlib.import_module("dimescheduler_raw.routes")
+    return (method, path) not in table.ROUTES and (method, path) in getattr(table, "LEFT_OUT", {})
+
+
+@cache
+def ensure_route(method: str, path: str) -> None:
+    """UnsupportedOperationError, before anything is sent, for an operation the vendor document lacks."""
+    table = importlib.import_module("dimescheduler_raw.routes")
+    if (method, path) not in table.ROUTES and (method, path) not in getattr(table, "LEFT_OUT", {}):
+        raise UnsupportedOperationError(_missing(method, path, table))
 
 
 # An operation the table lacks, or one whose document lists no 2xx answer, is held to plain 200.
@@ -72,12 +97,17 @@ def response_model(method: str, path: str) -> Any:
 
 
 def parse_one(endpoint: Endpoint) -> Callable[[httpx.Response], Any]:
-    """Parse an answer of `endpoint` into one model (a page is one model too)."""
+    """Parse an answer of `endpoint` into one model (a page is one model too); untyped JSON for an operation
+    generation left out."""
+    if left_out(endpoint.method, endpoint.path):
+        return parse_json
     return lambda response: parse_model(response_model(endpoint.method, endpoint.path))(response)
 
 
 def parse_list(endpoint: Endpoint) -> Callable[[httpx.Response], list[Any]]:
-    """Parse an answer of `endpoint` into a list of models."""
+    """Parse an answer of `endpoint` into a list of models; untyped JSON for an operation left out."""
+    if left_out(endpoint.method, endpoint.path):
+        return parse_json
     return lambda response: parse_models(response_model(endpoint.method, endpoint.path))(response)
 
 

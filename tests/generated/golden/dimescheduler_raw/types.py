@@ -2,11 +2,13 @@
 # Do not edit by hand: change the spec fix-ups, config or templates in scripts/ and regenerate.
 """Contains some shared types for properties"""
 
+import contextlib
+import contextvars
 import datetime
 import importlib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -43,6 +45,84 @@ def parse_datetime_or_keep(value: str) -> datetime.datetime | str:
         return parse_datetime_fallback(value)
     except ValueError:
         return value
+
+
+class FieldValueError(ValueError):
+    """A JSON value a model field cannot hold (a date-time that is not one, an object where a list is
+    documented, ...). `model` is the class name, `key` the JSON key, `kind` what the JSON held ("a string",
+    "null", ...); the message names them: "Job.startDate: a number it cannot hold (TypeError: ...)"."""
+
+    def __init__(self, model: str, key: str, kind: str, error: BaseException) -> None:
+        super().__init__(f"{model}.{key}: {kind} it cannot hold ({type(error).__name__}: {error})")
+        self.model = model
+        self.key = key
+        self.kind = kind
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_field_value_error, (self.model, self.key, self.kind, str(self)))
+
+
+def _field_value_error(model: str, key: str, kind: str, message: str) -> "FieldValueError":
+    error = FieldValueError.__new__(FieldValueError)
+    ValueError.__init__(error, message)
+    error.model, error.key, error.kind = model, key, kind
+    return error
+
+
+# Problems of the lenient read under way in this context (a list of (model, JSON key, JSON type) to append
+# to), or None: models then raise as openapi-python-client's stock models do.
+_LENIENT: contextvars.ContextVar[list[tuple[str, str, str]] | None] = contextvars.ContextVar(
+    "dimescheduler_raw_lenient", default=None
+)
+
+
+@contextlib.contextmanager
+def read_leniently(problems: list[tuple[str, str, str]]) -> Iterator[None]:
+    """Within the block, `from_dict` of every model keeps what the JSON holds instead of raising: a required
+    key absent stays UNSET, null stays None, a value of another type than the field takes stays as received
+    and (model name, JSON key, JSON type) is appended to `problems`."""
+    token = _LENIENT.set(problems)
+    try:
+        yield
+    finally:
+        _LENIENT.reset(token)
+
+
+def reading_leniently() -> bool:
+    """Whether a `read_leniently` block is active in this context (models skip required-key checks)."""
+    return _LENIENT.get() is not None
+
+
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def kept_value(model: str, key: str, value: Any, error: BaseException) -> Any:
+    """`value` as received when a lenient read is under way (UNSET and None pass silently, anything else is
+    recorded); otherwise FieldValueError naming `model.key`."""
+    problems = _LENIENT.get()
+    if problems is None:
+        raise FieldValueError(
+            model, key, _JSON_TYPES.get(type(value), type(value).__name__), error
+        ) from error
+    if value is not UNSET and value is not None:
+        problems.append((model, key, _JSON_TYPES.get(type(value), type(value).__name__)))
+    return value
+
+
+def noted_value(model: str, key: str, value: Any) -> None:
+    """Record (model, JSON key, JSON type) when a lenient read is under way; a nullable field kept `value`
+    as received because it is not of the field's type (the stock models keep such values too)."""
+    problems = _LENIENT.get()
+    if problems is not None:
+        problems.append((model, key, _JSON_TYPES.get(type(value), type(value).__name__)))
 
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
@@ -82,4 +162,16 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FieldValueError",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "kept_value",
+    "noted_value",
+    "read_leniently",
+    "reading_leniently",
+]

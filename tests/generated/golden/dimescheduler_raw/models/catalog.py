@@ -15,7 +15,11 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+)
 
 if TYPE_CHECKING:
     from ..models.part import Part
@@ -88,9 +92,12 @@ class Catalog:
             _fd_kind,
         ) = _fd_values
 
-        kind = cast(Literal["catalog"] | Unset, _fd_kind)
-        if kind != "catalog" and not isinstance(kind, Unset):
-            raise ValueError(f"kind must match const 'catalog', got '{kind}'")
+        try:
+            kind = cast(Literal["catalog"] | Unset, _fd_kind)
+            if kind != "catalog" and not isinstance(kind, Unset):
+                raise ValueError(f"kind must match const 'catalog', got '{kind}'")
+        except _FD_ERRORS as _fd_exc:
+            kind = kept_value("Catalog", "kind", _fd_kind, _fd_exc)
         _fd_obj.kind = kind
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
 
@@ -126,3 +133,4 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

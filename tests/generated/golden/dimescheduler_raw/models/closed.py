@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
+from ..types import (
+    UNSET,
+    Unset,
+    reading_leniently,
+)
 
 T = TypeVar("T", bound="Closed")
 
@@ -31,7 +35,9 @@ class Closed:
     def to_dict(self) -> dict[str, Any]:
         field_dict: dict[str, Any] = {}
 
-        field_dict["code"] = self.code
+        code = self.code
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -49,8 +55,9 @@ class Closed:
                 _fd_index = _FD_INDEX.get(_fd_key)
                 if _fd_index is not None:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("code")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("code")
         (_fd_obj.code,) = _fd_values
 
         return _fd_obj
@@ -61,3 +68,4 @@ _FD_FIELD_KEYS = ("code",)
 _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

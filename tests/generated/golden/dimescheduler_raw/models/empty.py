@@ -51,3 +51,6 @@ class Empty:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

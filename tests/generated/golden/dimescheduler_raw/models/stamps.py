@@ -61,3 +61,6 @@ class Stamps:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)

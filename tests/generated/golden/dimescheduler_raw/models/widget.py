@@ -13,7 +13,15 @@ from attrs import field as _attrs_field
 
 from ..models.colour import Colour
 from ..models.level import Level
-from ..types import UNSET, Unset, parse_datetime_fallback, parse_datetime_or_keep
+from ..types import (
+    UNSET,
+    Unset,
+    kept_value,
+    noted_value,
+    parse_datetime_fallback,
+    parse_datetime_or_keep,
+    reading_leniently,
+)
 
 if TYPE_CHECKING:
     from ..models.part import Part
@@ -115,11 +123,23 @@ class Widget:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
 
-        field_dict["name"] = self.name
+        name = self.name
+        if name is not UNSET:
+            field_dict["name"] = name
 
-        field_dict["createdAt"] = self.created_at.isoformat()
+        created_at = self.created_at
+        if created_at is not UNSET:
+            try:
+                field_dict["createdAt"] = created_at.isoformat()
+            except AttributeError:
+                field_dict["createdAt"] = created_at
 
-        field_dict["level"] = self.level._value_
+        level = self.level
+        if level is not UNSET:
+            try:
+                field_dict["level"] = level._value_
+            except AttributeError:
+                field_dict["level"] = level
 
         note = self.note
         if note is not UNSET:
@@ -144,8 +164,11 @@ class Widget:
             )
 
         due_on = self.due_on
-        if not isinstance(due_on, Unset):
-            field_dict["dueOn"] = due_on.isoformat()
+        if due_on is not UNSET:
+            try:
+                field_dict["dueOn"] = due_on.isoformat()
+            except AttributeError:
+                field_dict["dueOn"] = due_on
 
         guid = self.guid
         if guid is not UNSET:
@@ -160,34 +183,55 @@ class Widget:
             field_dict["level2"] = level2._value_ if isinstance(level2, Level) else level2
 
         parent = self.parent
-        if not isinstance(parent, Unset):
-            field_dict["parent"] = parent.to_dict()
+        if parent is not UNSET:
+            try:
+                field_dict["parent"] = parent.to_dict()
+            except AttributeError:
+                field_dict["parent"] = parent
 
-        parts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.parts, Unset):
-            parts = []
-            for parts_item_data in self.parts:
-                parts_item = parts_item_data.to_dict()
-                parts.append(parts_item)
+        if self.parts is UNSET or self.parts is None:
+            parts = self.parts
+        else:
+            try:
+                parts: list[dict[str, Any]] | Unset = UNSET
+                if not isinstance(self.parts, Unset):
+                    parts = []
+                    for parts_item_data in self.parts:
+                        parts_item = parts_item_data.to_dict()
+                        parts.append(parts_item)
 
+            except (AttributeError, TypeError):
+                parts = self.parts
         if parts is not UNSET:
             field_dict["parts"] = parts
 
-        tags: list[str] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
+        if self.tags is UNSET or self.tags is None:
             tags = self.tags
+        else:
+            try:
+                tags: list[str] | Unset = UNSET
+                if not isinstance(self.tags, Unset):
+                    tags = self.tags
 
+            except (AttributeError, TypeError):
+                tags = self.tags
         if tags is not UNSET:
             field_dict["tags"] = tags
 
-        stamp: dict[str, Any] | str | Unset
-        if isinstance(self.stamp, Unset):
-            stamp = UNSET
-        elif isinstance(self.stamp, datetime.datetime):
-            stamp = self.stamp.isoformat()
+        if self.stamp is UNSET or self.stamp is None:
+            stamp = self.stamp
         else:
-            stamp = self.stamp.to_dict()
+            try:
+                stamp: dict[str, Any] | str | Unset
+                if isinstance(self.stamp, Unset):
+                    stamp = UNSET
+                elif isinstance(self.stamp, datetime.datetime):
+                    stamp = self.stamp.isoformat()
+                else:
+                    stamp = self.stamp.to_dict()
 
+            except (AttributeError, TypeError):
+                stamp = self.stamp
         if stamp is not UNSET:
             field_dict["stamp"] = stamp
 
@@ -196,8 +240,11 @@ class Widget:
             field_dict["type"] = type_
 
         meta = self.meta
-        if not isinstance(meta, Unset):
-            field_dict["meta"] = meta.to_dict()
+        if meta is not UNSET:
+            try:
+                field_dict["meta"] = meta.to_dict()
+            except AttributeError:
+                field_dict["meta"] = meta
 
         return field_dict
 
@@ -222,12 +269,13 @@ class Widget:
                     _fd_extra = True
                 else:
                     _fd_values[_fd_index] = _fd_value
-            if _fd_values[0] is UNSET:
-                raise KeyError("name")
-            if _fd_values[1] is UNSET:
-                raise KeyError("createdAt")
-            if _fd_values[2] is UNSET:
-                raise KeyError("level")
+            if not reading_leniently():  # a lenient read leaves absent required fields UNSET
+                if _fd_values[0] is UNSET:
+                    raise KeyError("name")
+                if _fd_values[1] is UNSET:
+                    raise KeyError("createdAt")
+                if _fd_values[2] is UNSET:
+                    raise KeyError("level")
         (
             _fd_obj.name,
             created_at,
@@ -250,17 +298,21 @@ class Widget:
         ) = _fd_values
 
         try:
-            created_at = _fd_fromisoformat(created_at)
-        except ValueError:
-            created_at = parse_datetime_fallback(created_at)
-
+            try:
+                created_at = _fd_fromisoformat(created_at)
+            except ValueError:
+                created_at = parse_datetime_fallback(created_at)
+        except _FD_ERRORS as _fd_exc:
+            created_at = kept_value("Widget", "createdAt", created_at, _fd_exc)
         _fd_obj.created_at = created_at
 
         try:
-            level = _FD_Level_BY_VALUE[level]
-        except (KeyError, TypeError):
-            level = Level(level)
-
+            try:
+                level = _FD_Level_BY_VALUE[level]
+            except (KeyError, TypeError):
+                level = Level(level)
+        except _FD_ERRORS as _fd_exc:
+            level = kept_value("Widget", "level", level, _fd_exc)
         _fd_obj.level = level
 
         if isinstance(updated_at, str):
@@ -268,17 +320,26 @@ class Widget:
                 updated_at = _fd_fromisoformat(updated_at)
             except ValueError:
                 updated_at = parse_datetime_or_keep(updated_at)
+                if type(updated_at) is str:
+                    noted_value("Widget", "updatedAt", updated_at)
+        elif updated_at is not UNSET and updated_at is not None:
+            noted_value("Widget", "updatedAt", updated_at)
         _fd_obj.updated_at = updated_at
 
         if due_on is not UNSET:
-            due_on = datetime.date.fromisoformat(due_on)
+            try:
+                due_on = datetime.date.fromisoformat(due_on)
+            except _FD_ERRORS as _fd_exc:
+                due_on = kept_value("Widget", "dueOn", due_on, _fd_exc)
         _fd_obj.due_on = due_on
 
         if isinstance(guid, str):
             try:
                 guid = UUID(guid)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Widget", "guid", guid)
+        elif guid is not UNSET and guid is not None:
+            noted_value("Widget", "guid", guid)
         _fd_obj.guid = guid
 
         if isinstance(colour, str):
@@ -288,7 +349,9 @@ class Widget:
                 except (KeyError, TypeError):
                     colour = Colour(colour)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Widget", "colour", colour)
+        elif colour is not UNSET and colour is not None:
+            noted_value("Widget", "colour", colour)
         _fd_obj.colour = colour
 
         if isinstance(level2, int):
@@ -298,49 +361,66 @@ class Widget:
                 except (KeyError, TypeError):
                     level2 = Level(level2)
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                noted_value("Widget", "level2", level2)
+        elif level2 is not UNSET and level2 is not None:
+            noted_value("Widget", "level2", level2)
         _fd_obj.level2 = level2
 
         if parent is not UNSET:
-            parent = Part.from_dict(parent)
+            try:
+                parent = Part.from_dict(parent)
+            except _FD_ERRORS as _fd_exc:
+                parent = kept_value("Widget", "parent", parent, _fd_exc)
         _fd_obj.parent = parent
 
-        _parts = _fd_parts
-        parts: list[Part] | Unset = UNSET
-        if _parts is not UNSET:
-            parts = []
-            for parts_item_data in _parts:
-                parts_item = Part.from_dict(parts_item_data)
+        try:
+            _parts = _fd_parts
+            parts: list[Part] | Unset = UNSET
+            if _parts is not UNSET:
+                parts = []
+                for parts_item_data in _parts:
+                    parts_item = Part.from_dict(parts_item_data)
 
-                parts.append(parts_item)
+                    parts.append(parts_item)
 
+        except _FD_ERRORS as _fd_exc:
+            parts = kept_value("Widget", "parts", _fd_parts, _fd_exc)
         _fd_obj.parts = parts
-        tags = cast(list[str], _fd_tags)
+        try:
+            tags = cast(list[str], _fd_tags)
 
+        except _FD_ERRORS as _fd_exc:
+            tags = kept_value("Widget", "tags", _fd_tags, _fd_exc)
         _fd_obj.tags = tags
+        try:
 
-        def _parse_stamp(data: object) -> datetime.datetime | Part | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
+            def _parse_stamp(data: object) -> datetime.datetime | Part | Unset:
+                if isinstance(data, Unset):
+                    return data
+                try:
+                    if not isinstance(data, str):
+                        raise TypeError()
+                    stamp_type_0 = datetime.datetime.fromisoformat(data)
+
+                    return stamp_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
                     raise TypeError()
-                stamp_type_0 = datetime.datetime.fromisoformat(data)
+                stamp_type_1 = Part.from_dict(data)
 
-                return stamp_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            stamp_type_1 = Part.from_dict(data)
+                return stamp_type_1
 
-            return stamp_type_1
+            stamp = _parse_stamp(_fd_stamp)
 
-        stamp = _parse_stamp(_fd_stamp)
-
+        except _FD_ERRORS as _fd_exc:
+            stamp = kept_value("Widget", "stamp", _fd_stamp, _fd_exc)
         _fd_obj.stamp = stamp
         if meta is not UNSET:
-            meta = WidgetMeta.from_dict(meta)
+            try:
+                meta = WidgetMeta.from_dict(meta)
+            except _FD_ERRORS as _fd_exc:
+                meta = kept_value("Widget", "meta", meta, _fd_exc)
         _fd_obj.meta = meta
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}
@@ -390,6 +470,7 @@ _FD_KEYS = frozenset(_FD_FIELD_KEYS)
 _FD_ALL = operator.itemgetter(*_FD_FIELD_KEYS)
 _FD_INDEX = {key: index for index, key in enumerate(_FD_FIELD_KEYS)}
 _FD_ABSENT: list[Any] = [UNSET] * len(_FD_FIELD_KEYS)
+_FD_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 _fd_fromisoformat = datetime.datetime.fromisoformat
 _FD_Level_BY_VALUE = Level._value2member_map_
 _FD_Colour_BY_VALUE = Colour._value2member_map_
