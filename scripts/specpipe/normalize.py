@@ -97,6 +97,8 @@ from email.message import Message
 from keyword import iskeyword
 from typing import Any
 
+from . import servers
+
 
 @dataclass(frozen=True)
 class FixUp:
@@ -897,6 +899,7 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("named-body-array", fix_named_body_arrays),
     ("enum-varnames", fix_enum_varnames),
     ("time-span-format", fix_time_span_formats),
+    (servers.RULE, lambda doc: servers.fix_server_urls(doc, FixUp)),  # see servers.py
 )
 
 
