@@ -21,6 +21,8 @@ __all__ = ["PASSED", "bounded_transport"]
 PASSED = "the overall deadline passed"
 """The message of the timeout raised once the deadline has passed."""
 
+_SHORTENED = 0.05  # a wait cut by more than this was ended by the deadline rather than by its own timeout
+
 
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream, at: float) -> None:
@@ -33,7 +35,13 @@ class _Stream(httpcore.NetworkStream):
         return left if timeout is None else min(timeout, left)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+        wait = self._left(timeout, httpcore.ReadTimeout)
+        try:
+            return self._inner.read(max_bytes, wait)
+        except httpcore.ReadTimeout:
+            if timeout is None or wait < timeout - _SHORTENED:  # the deadline ended it, not the timeout
+                raise httpcore.ReadTimeout(PASSED) from None
+            raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))

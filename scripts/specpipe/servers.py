@@ -56,12 +56,13 @@ def unsafe_reason(server: Any) -> str | None:
     except ValueError:
         return None  # a host name: not resolved here (no network during generation)
     if not address.is_global or address.is_multicast:
-        return f"{address} is a {_kind(address)} address"
+        kind = _kind(address)
+        return f"{address} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
     return None
 
 
 def _kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
-    for name in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
+    for name in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
         if getattr(address, f"is_{name}"):
             return name.replace("_", "-")
     return "non-public"
