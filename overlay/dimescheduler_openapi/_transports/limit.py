@@ -68,7 +68,7 @@ class _Inflate:
                     self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
                 raise httpx.DecodingError(f"the answer's compressed body is broken: {exc}") from None
-            self._started = True
+            self._started = self._started or bool(data)
             if piece:
                 yield piece
             data = self._inflater.unconsumed_tail
@@ -81,13 +81,7 @@ class _Inflate:
                 yield rest
 
 
-class _Identity:
-    def feed(self, data: bytes, *, final: bool = False) -> Iterator[bytes]:
-        if data:
-            yield data
-
-
-_Layer = _Inflate | _Identity
+_Layer = _Inflate
 _INFLATED = frozenset({"gzip", "deflate"})
 
 
