@@ -12,6 +12,7 @@ import base64
 import binascii
 import inspect
 import json
+import math
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
@@ -132,19 +133,25 @@ class BearerTokenAuth(_Auth):
 
 
 def jwt_expiry(token: str) -> float | None:
-    """The `exp` claim (epoch seconds) of a JWT, read without checking the signature; None when unreadable."""
+    """The `exp` claim (epoch seconds) of a JWT, read without checking the signature; None when unreadable,
+    nested too deeply to parse, or not a finite number of seconds a float can hold (`10**400`, NaN): such a
+    token is used until the API answers 401, like one without `exp`. Never raises."""
     parts = token.split(".")
     if len(parts) != 3:
         return None
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims: Any = json.loads(base64.urlsafe_b64decode(payload))
-    except (ValueError, binascii.Error):
+    except (ValueError, binascii.Error, RecursionError):
         return None
     exp = claims.get("exp") if isinstance(claims, dict) else None
     if isinstance(exp, bool) or not isinstance(exp, int | float):
         return None
-    return float(exp)
+    try:
+        seconds = float(exp)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 class JWTAuth(_Auth):

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from http.cookiejar import Cookie, DefaultCookiePolicy
 from typing import Any, Final
+from urllib.request import Request
 
 import httpx
 
@@ -217,6 +219,19 @@ def origin_guard(base_url: str) -> Callable[[httpx.Request], None]:
     return guard
 
 
+class _NoNewCookies(DefaultCookiePolicy):
+    """Keeps no cookie a server sets: an API client has no use for them, and a server setting a new one on
+    every answer would otherwise grow the `Cookie` header of every later request without bound. Cookies the
+    caller put on an injected httpx client are still sent."""
+
+    def set_ok(self, cookie: Cookie, request: Request) -> bool:
+        return False
+
+
+def _refuse_cookies(http: httpx.Client | httpx.AsyncClient) -> None:
+    http.cookies.jar.set_policy(_NoNewCookies())
+
+
 def _check_redirects(http: httpx.Client | httpx.AsyncClient) -> None:
     if http.follow_redirects:
         raise ConfigurationError(f"http_client has follow_redirects=True: {_NO_REDIRECTS}")
@@ -225,6 +240,7 @@ def _check_redirects(http: httpx.Client | httpx.AsyncClient) -> None:
 def wire_sync(http: httpx.Client, settings: Settings, timeout: Timeout, client: ClientBase) -> None:
     """Point an httpx.Client (ours or injected) at the API with our auth, headers, retries and logging."""
     _check_redirects(http)
+    _refuse_cookies(http)
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
     http.timeout = checked_timeout(timeout, ConfigurationError)
@@ -241,6 +257,7 @@ def wire_sync(http: httpx.Client, settings: Settings, timeout: Timeout, client: 
 
 def wire_async(http: httpx.AsyncClient, settings: Settings, timeout: Timeout, client: ClientBase) -> None:
     _check_redirects(http)
+    _refuse_cookies(http)
     http.base_url = httpx.URL(settings.target.base_url)
     http.auth = settings.auth
     http.timeout = checked_timeout(timeout, ConfigurationError)

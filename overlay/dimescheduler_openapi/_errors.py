@@ -16,12 +16,14 @@ from ._problem import attempts_note, server_reason
 from ._scrub import (
     SECRET_EXCHANGE,
     TOKEN_BODY_NOTE,
+    mask_cut,
     mask_text,
     mask_value,
     request_secrets,
     safe_url,
     scrub_request,
     scrub_response,
+    shorten,
 )
 
 __all__ = [
@@ -123,7 +125,7 @@ class APIStatusError(APIError):
         if original is not None and original.extensions.get(SECRET_EXCHANGE) and body is not None:
             body = TOKEN_BODY_NOTE
         secrets = request_secrets(original)
-        message, body = mask_text(message, secrets), mask_value(body, secrets)
+        message, body = mask_cut(message, secrets), mask_value(body, secrets)
         super().__init__(message)
         self.request = safe._request
         self.response = safe
@@ -206,10 +208,10 @@ class MutationFailedError(DimeSchedulerError):
         response: httpx.Response,
     ) -> None:
         secrets = request_secrets(response._request)
-        super().__init__(mask_text(message, secrets))
+        super().__init__(mask_cut(message, secrets))
         self.status = status
-        self.error = None if error is None else mask_text(error, secrets)
-        self.description = None if description is None else mask_text(description, secrets)
+        self.error = None if error is None else mask_cut(error, secrets)
+        self.description = None if description is None else mask_cut(description, secrets)
         self.response = scrub_response(response)
 
 
@@ -289,7 +291,9 @@ def status_error(response: httpx.Response, *, retry_after: float | None = None) 
         )
     reason = server_reason(body, response.headers)
     if reason:
-        line += ": " + reason[:600]
+        # Masked before it is cut: a cut through an echoed secret would leave its first characters.
+        secrets = request_secrets(response._request)
+        line += ": " + shorten(" ".join(mask_text(reason, secrets).split()), 600, secrets, ellipsis="")
     line += attempts_note(response.request)
     if response.status_code == 429:
         return RateLimitError(line, response=response, body=body, retry_after=retry_after)
@@ -322,8 +326,9 @@ def describe_body(response: httpx.Response) -> str:
     """What a body that is not JSON is, for a message: "an empty body", "an HTML page: '<html>…'", ..."""
     if not response.content:
         return "an empty body"
-    text = " ".join(response.text.split())
-    snippet = text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
+    secrets = request_secrets(response._request)  # masked before the cut, so no piece of one is quoted
+    text = " ".join(mask_text(response.text, secrets).split())
+    snippet = shorten(text, SNIPPET, secrets)
     content_type = response.headers.get("content-type", "")
     looks_html = "html" in content_type or text[:15].lower().startswith(("<!doctype", "<html"))
     return f"{'an HTML page' if looks_html else 'text that is not JSON'}: {snippet!r}"

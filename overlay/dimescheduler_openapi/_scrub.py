@@ -24,12 +24,14 @@ __all__ = [
     "SECRETS",
     "SECRET_EXCHANGE",
     "TOKEN_BODY_NOTE",
+    "mask_cut",
     "mask_text",
     "mask_value",
     "request_secrets",
     "safe_url",
     "scrub_request",
     "scrub_response",
+    "shorten",
 ]
 
 SECRET_EXCHANGE: Final = "dimescheduler_openapi.secret_exchange"
@@ -75,6 +77,36 @@ def mask_text(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+def _tail_prefix(text: str, secret: str) -> int:
+    """Length of the longest prefix of `secret` (at least `_SHORTEST_SECRET` characters, shorter than the
+    secret) that `text` ends with; 0 when none."""
+    for size in range(min(len(secret) - 1, len(text)), _SHORTEST_SECRET - 1, -1):
+        if text.endswith(secret[:size]):
+            return size
+    return 0
+
+
+def mask_cut(text: str, secrets: tuple[str, ...]) -> str:
+    """`mask_text`, and also a start of a secret that `text` ends with: what is left of a secret when the
+    text was cut short in the middle of it (by us before masking, or by the server)."""
+    text = mask_text(text, secrets)
+    for secret in secrets:
+        for form in _forms(secret):
+            size = _tail_prefix(text, form)
+            if size:
+                text = text[:-size] + REDACTED
+    return text
+
+
+def shorten(text: str, limit: int, secrets: tuple[str, ...], *, ellipsis: str = "…") -> str:
+    """`text` with the secrets masked, then cut to at most `limit` characters (ending in `ellipsis` when
+    cut). Masking first means no piece of a secret survives at the cut."""
+    text = mask_text(text, secrets)
+    if len(text) <= limit:
+        return text
+    return mask_cut(text[: max(0, limit - len(ellipsis))], secrets) + ellipsis
+
+
 def _mask_bytes(content: bytes, secrets: tuple[str, ...]) -> bytes:
     for secret in secrets:
         for form in _forms(secret):
@@ -91,7 +123,7 @@ def mask_value(value: Any, secrets: tuple[str, ...]) -> Any:
     try:
         return _mask(value, secrets)
     except RecursionError:
-        return mask_text(repr(value)[:1000], secrets)
+        return shorten(repr(value), 1000, secrets)
 
 
 def _mask(value: Any, secrets: tuple[str, ...]) -> Any:

@@ -44,11 +44,18 @@ class Round:
 
 def round_error(exc: BaseException | None, token_request: httpx.Request) -> DimeSchedulerError | None:
     """What the waiters of a round raise after `exc` ended it: our typed errors as they are, transport
-    errors mapped like the clients map them; None for an interruption (cancel, Ctrl-C), so they retry."""
+    errors mapped like the clients map them, any other exception to an APIConnectionError naming its type;
+    None for an interruption (cancel, Ctrl-C, generator close), so they retry."""
     if isinstance(exc, DimeSchedulerError):
         return exc
     if isinstance(exc, httpx.RequestError):
         return connection_error(exc, token_request)
+    if isinstance(exc, Exception):  # a fault of ours: the waiters learn the token request failed, not why
+        return APIConnectionError(
+            f"could not obtain a token: {token_request.method} {token_request.url.path} failed "
+            f"({type(exc).__name__})",
+            request=token_request,
+        )
     return None
 
 

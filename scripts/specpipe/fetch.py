@@ -5,6 +5,12 @@ mapping with a top-level ``openapi`` or ``swagger`` key); versions and validity 
 One deliberate exception: a body that does not parse but is served with a JSON/YAML Content-Type is
 returned as-is, so that the loader can report the precise parse error (line and column) instead of a
 vague "not a document" from here.
+
+Fetching as a whole (every request, redirect, discovered link and well-known path) ends within ``timeout``
+seconds: each request waits at most the time left, and a server sending a byte at a time is cut off there.
+Requests go only to the host the caller named: a redirect or a link found on a docs page that leads to
+another host (a cloud metadata address such as ``169.254.169.254``, a private network, a CDN) is refused with
+one line, naming the URL to pass directly if it is wanted.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import json
 import re
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 from urllib.request import url2pathname
 
@@ -24,6 +32,7 @@ import httpx
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
 from .errors import FetchError
+from .netdeadline import PASSED, bounded_transport
 
 DEFAULT_DOCS_URL = "https://api.dimescheduler.com/docs"
 
@@ -76,16 +85,19 @@ def fetch_document(
     scheme_match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", source)
     scheme = scheme_match.group(1).lower() if scheme_match else ""
     if scheme in ("http", "https"):
-        if not urlsplit(source).hostname:
+        host = urlsplit(source).hostname
+        if not host:
             raise FetchError(f"No host in the URL {display_url(source)!r}: expected e.g. https://host/docs")
+        at = time.monotonic() + timeout
         with httpx.Client(
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT},
-            transport=transport,
+            transport=transport if transport is not None else bounded_transport(at),
+            event_hooks={"request": [_same_host(host)]},
         ) as client:
-            return _fetch_url(_Getter(client, timeout, max_bytes), source)
+            return _fetch_url(_Getter(client, timeout, max_bytes, at), source)
     if scheme == "file":
         return _read_file(_file_url_path(source), max_bytes)
     if scheme:
@@ -136,18 +148,47 @@ class _Response:
         return 200 <= self.status < 300
 
 
-class _Getter:
-    """GETs URLs with one client, turning transport failures into one-line FetchErrors."""
+class _OffHost(Exception):
+    """A request (a redirect hop or a discovered link) to another host than the one named."""
 
-    def __init__(self, client: httpx.Client, timeout: float, max_bytes: int) -> None:
+    def __init__(self, url: str, host: str) -> None:
+        super().__init__(url)
+        self.url, self.host = url, host
+
+
+def _same_host(host: str) -> Any:
+    named = host.lower()
+
+    def guard(request: httpx.Request) -> None:
+        if request.url.host.lower() != named:
+            raise _OffHost(str(request.url), named)
+
+    return guard
+
+
+class _Getter:
+    """GETs URLs with one client, turning transport failures into one-line FetchErrors; every request
+    ends by `at` (time.monotonic()), the overall deadline."""
+
+    def __init__(self, client: httpx.Client, timeout: float, max_bytes: int, at: float) -> None:
         self._client = client
         self._timeout = timeout
         self._max_bytes = max_bytes
+        self._at = at
+
+    def _too_slow(self, url: str, context: str) -> FetchError:
+        return FetchError(
+            f"Fetching did not finish within the {self._timeout:g} s timeout: {display_url(url)}{context} "
+            "was still answering (too slowly)"
+        )
 
     def get(self, url: str, context: str = "") -> _Response:
         """The response (any status); the body is read only for 2xx answers."""
+        left = self._at - time.monotonic()
+        if left <= 0:
+            raise self._too_slow(url, context)
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, timeout=min(self._timeout, left)) as response:
                 final_url = str(response.url)
                 body = self._read_body(response, final_url, context) if response.is_success else b""
                 return _Response(
@@ -157,8 +198,18 @@ class _Getter:
                     content_type=response.headers.get("content-type", ""),
                     body=body,
                 )
+        except _OffHost as exc:
+            hop = "" if exc.url == str(httpx.URL(url)) else f" (a redirect from {display_url(url)})"
+            raise FetchError(
+                f"Refusing to fetch {display_url(exc.url)}{hop}{context}: the fetcher only goes to "
+                f"{exc.host}, the host named; pass that URL itself to fetch from there"
+            ) from None
         except httpx.InvalidURL as exc:
             raise FetchError(f"Invalid URL {display_url(url)}{context}: {exc}") from None
+        except httpx.TimeoutException as exc:
+            if str(exc) == PASSED:  # cut off at the deadline while data was still arriving
+                raise self._too_slow(url, context) from None
+            raise FetchError(self._describe(exc, url) + context) from None
         except httpx.HTTPError as exc:
             raise FetchError(self._describe(exc, url) + context) from None
 
@@ -181,6 +232,8 @@ class _Getter:
             body += chunk
             if len(body) > self._max_bytes:
                 raise FetchError(too_big)
+            if time.monotonic() >= self._at:
+                raise self._too_slow(url, context)
         return bytes(body)
 
     def _describe(self, exc: httpx.HTTPError, requested: str) -> str:

@@ -100,6 +100,7 @@ from email.message import Message
 from keyword import iskeyword
 from typing import Any
 
+from . import servers
 from .docwalk import (
     _PLACEHOLDER,
     _SCHEMA_REF,
@@ -882,4 +883,5 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("named-body-array", fix_named_body_arrays),
     ("enum-varnames", fix_enum_varnames),
     ("time-span-format", fix_time_span_formats),
+    (servers.RULE, lambda doc: servers.fix_server_urls(doc, FixUp)),  # see servers.py
 )

@@ -435,3 +435,25 @@ def test_plain_http_from_the_environment_variable_is_refused(monkeypatch: pytest
 )
 def test_loopback_http_and_any_https_are_allowed(url: str) -> None:
     assert DimeSchedulerClient(API_KEY, url).base_url == url
+
+
+# --- the command line reads the key from stdin (docs/guides/auth.md) --------------------------------------
+
+
+def test_api_key_stdin_reads_the_key_from_a_file_fed_to_stdin(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+    from dimescheduler_openapi._cli import cli
+
+    key_file = tmp_path / "api-key"
+    key_file.write_text(API_KEY)  # as `secret-tool lookup` prints it: no line break
+    with serve_api(lambda received: Reply.json([])) as api:
+        result = CliRunner().invoke(
+            cli,
+            ["--api-key-stdin", "-o", "json", "categories", "get-all"],
+            env={"DIMESCHEDULER_ENVIRONMENT": api.base_url, "DIMESCHEDULER_API_KEY": ""},
+            input=key_file.read_text(),
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        assert [r.headers.get("x-api-key") for r in api.received] == [API_KEY]
+    assert API_KEY not in result.output

@@ -33,6 +33,7 @@ from dimescheduler_openapi import (
 from dimescheduler_openapi._auth import JWTAuth
 from dimescheduler_openapi._call import call
 from dimescheduler_openapi._parsing import parse_json
+from dimescheduler_openapi._transports import DEADLINE_MARGIN
 from fakeapi import FakeAPI, Received, Reply, TokenService, make_jwt, serve_api
 from rawapi import drip, head, serve_raw
 from reachable import leaked
@@ -406,3 +407,79 @@ def test_a_page_repeating_one_item_of_the_last_is_not_an_error() -> None:
 
     with serve_api(shifting) as api:
         assert [t.task_no for t in tasks(api, page_size=3)] == ["T0", "T1", "T2", "T2", "T3", "T4", "T5"]
+
+
+# --- the deadline holds however the server stalls, and however many calls wait for a connection --------------
+
+
+def dripping_status_line(received: Received, out: BinaryIO, stopping: threading.Event) -> None:
+    """The status line and headers a byte every 0.1 s (about 8 s), then the body: every single read gets a
+    byte within its timeout, so only a bound on the whole call ends it."""
+    drip(out, head(200, len(CATEGORIES)), 0.1, stopping)
+    out.write(CATEGORIES)
+
+
+@pytest.mark.parametrize("retry", [0, 3])
+def test_a_sync_deadline_ends_a_dripping_status_line(retry: int) -> None:
+    with (
+        serve_raw(dripping_status_line) as api,
+        DimeSchedulerClient(API_KEY, api.base_url, timeout=1, deadline=1.0, retry=retry) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="did not finish within its deadline of 1 s"):
+            client.categories.get_all()
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.0 + DEADLINE_MARGIN + 0.5  # it used to take the whole 8 s
+
+
+@pytest.mark.asyncio
+async def test_async_deadline_ends_a_dripping_status_line() -> None:
+    with serve_raw(dripping_status_line) as api:
+        async with AsyncDimeSchedulerClient(API_KEY, api.base_url, timeout=1, deadline=1.0) as client:
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError, match="did not finish within its deadline of 1 s"):
+                await client.categories.get_all()
+            assert time.monotonic() - started < 1.0 + DEADLINE_MARGIN + 0.5
+
+
+def slow_answer(received: Received) -> Reply:
+    return Reply(200, CATEGORIES, {"Content-Type": "application/json"}, delay=0.5)
+
+
+@pytest.mark.asyncio
+async def test_many_async_calls_on_a_small_pool_all_end_by_their_deadline_and_never_stall_the_loop() -> None:
+    """300 calls gathered at once on a 10-connection pool, against a server taking 0.5 s per answer: 15 s of
+    work for a 2 s deadline. Every call succeeds or times out by its deadline, and the event loop keeps
+    running (httpcore's own queue used to stall it for seconds). The bounds leave room for a loaded machine:
+    starting 300 calls at once costs the loop some CPU by itself."""
+    lags: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.02)
+            lags.append(time.monotonic() - before - 0.02)
+
+    async def one(client: AsyncDimeSchedulerClient) -> tuple[float, object]:
+        started = time.monotonic()
+        try:
+            result: object = await client.categories.get_all()
+        except APITimeoutError as exc:
+            result = exc
+        return time.monotonic() - started, result
+
+    with serve_api(slow_answer) as api:
+        limits = httpx.Limits(max_connections=10)
+        async with AsyncDimeSchedulerClient(
+            API_KEY, api.base_url, timeout=30, deadline=2.0, retry=0, limits=limits
+        ) as client:
+            await client.categories.get_all()  # first use imports and builds what later calls reuse
+            watcher = asyncio.create_task(ticker())
+            started = time.monotonic()
+            outcomes = await asyncio.gather(*(one(client) for _ in range(300)))
+            total = time.monotonic() - started
+            watcher.cancel()
+    bound = 2.0 + DEADLINE_MARGIN + 1.5
+    assert total < bound and max(elapsed for elapsed, _ in outcomes) < bound, total
+    assert any(isinstance(result, list) for _, result in outcomes)  # the pool served calls meanwhile
+    assert max(lags) < 1.5, max(lags)

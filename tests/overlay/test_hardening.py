@@ -4,10 +4,15 @@ too long and text that is not valid Unicode. Every case is a typed error; no sec
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import email.utils
+import itertools
 import json
 import logging
 import pickle
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -22,10 +27,12 @@ from dimescheduler_openapi import (
     UnexpectedResponseError,
     procedures,
 )
+from dimescheduler_openapi._auth import jwt_expiry
 from dimescheduler_openapi._call import call
 from dimescheduler_openapi._parsing import parse_mutation
 from dimescheduler_openapi._resources import _resolve
 from dimescheduler_openapi._scrub import TOKEN_BODY_NOTE
+from fakeapi import Received, Reply, TokenService, serve_api
 from reachable import leaked
 
 API_KEY = "ak-SECRET-hardening-0123"
@@ -228,3 +235,120 @@ def test_a_lone_surrogate_is_an_invalid_request_naming_the_field() -> None:
         procedures.pin.append({"name": "J\ud8001", "color": "#00FF00"})
     error = raised(answer(200, b"{}"), lambda c: c.jobs.get("J\ud8001"))
     assert type(error) is InvalidRequestError
+
+
+# --- cookies: none kept, whatever the server sets ------------------------------------------------------
+
+
+def cookie_setting(inner: Callable[[Received], Reply]) -> Callable[[Received], Reply]:
+    """`inner`'s answers, each setting a new cookie (as a load balancer or session layer might)."""
+    counter = itertools.count()
+
+    def answer(received: Received) -> Reply:
+        reply = inner(received)
+        cookie = f"s{next(counter)}={'x' * 100}; Path=/"
+        return Reply(reply.status, reply.body, {**reply.headers, "Set-Cookie": cookie}, reply.delay)
+
+    return answer
+
+
+def categories_answer(received: Received) -> Reply:
+    return Reply.json([CATEGORY])
+
+
+def test_cookies_set_by_the_server_are_never_sent_back_sync_async_and_token() -> None:
+    with serve_api(cookie_setting(categories_answer)) as api:
+        with DimeSchedulerClient(API_KEY, api.base_url) as client:
+            for _ in range(20):
+                client.categories.get_all()
+            client.raw.get_httpx_client().get("/category")
+
+        async def run() -> None:
+            async with AsyncDimeSchedulerClient(API_KEY, api.base_url) as client:
+                for _ in range(20):
+                    await client.categories.get_all()
+
+        asyncio.run(run())
+        assert api.count() == 41
+        assert [r.headers.get("cookie") for r in api.received] == [None] * 41
+
+    tokens = TokenService("planner", PASSWORD)
+    with (
+        serve_api(cookie_setting(tokens)) as api,
+        DimeSchedulerClient(environment=api.base_url, username="planner", password=PASSWORD) as client,
+    ):
+        for _ in range(5):
+            client.execute(call("GET", "/ping", lambda response: response.json()))
+        tokens.revoke_all()  # a 401, a new /token exchange, the call repeated
+        client.execute(call("GET", "/ping", lambda response: response.json()))
+        assert api.count("/token") == 2
+        assert all(r.headers.get("cookie") is None for r in api.received)
+
+
+def test_cookies_the_caller_put_on_an_injected_client_are_still_sent() -> None:
+    with serve_api(cookie_setting(categories_answer)) as api:
+        http = httpx.Client(cookies={"gateway": "chosen-by-caller"})
+        with DimeSchedulerClient(API_KEY, api.base_url, http_client=http) as client:
+            client.categories.get_all()
+            client.categories.get_all()
+        assert [r.headers.get("cookie") for r in api.received] == ["gateway=chosen-by-caller"] * 2
+
+
+# --- hostile tokens: used or refused, never a raw exception ---------------------------------------------------
+
+
+def jwt_with_payload(payload: bytes) -> str:
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    header = part(b'{"alg": "HS256"}')
+    return f"{header}.{part(payload)}.c2lnbmF0dXJl"
+
+
+HOSTILE_TOKENS = {
+    "exp 10**400": jwt_with_payload(b'{"exp": 1' + b"0" * 400 + b"}"),
+    "exp -10**400": jwt_with_payload(b'{"exp": -1' + b"0" * 400 + b"}"),
+    "exp 1e400": jwt_with_payload(b'{"exp": 1e400}'),
+    "exp NaN": jwt_with_payload(b'{"exp": NaN}'),
+    "nested 100,000 deep": jwt_with_payload(b'{"exp": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    "payload nested 100,000 deep": jwt_with_payload(b"[" * 100_000 + b"]" * 100_000),
+    "payload not base64": "a.%%%.c",
+    # 10,000 deep: too deep for json, yet short enough for the test server's 64 KiB header line
+    "exp nested 10,000 deep": jwt_with_payload(b'{"exp": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_TOKENS))
+def test_jwt_expiry_never_raises(name: str) -> None:
+    assert jwt_expiry(HOSTILE_TOKENS[name]) is None
+
+
+def hostile_token_service(token: str) -> Callable[[Received], Reply]:
+    def answer(received: Received) -> Reply:
+        if received.path == "/token":
+            return Reply.json({"token": token}, headers={"Date": email.utils.formatdate(usegmt=True)})
+        if received.headers.get("authorization") == f"Bearer {token}":
+            return Reply.json({"ok": True})
+        return Reply.json({"message": "no"}, status=401)
+
+    return answer
+
+
+@pytest.mark.parametrize("name", ["exp 10**400", "exp nested 10,000 deep"])
+def test_a_hostile_token_is_used_by_fifty_threads_with_one_exchange(name: str) -> None:
+    with (
+        serve_api(hostile_token_service(HOSTILE_TOKENS[name])) as api,
+        DimeSchedulerClient(environment=api.base_url, username="planner", password=PASSWORD) as client,
+        ThreadPoolExecutor(50) as pool,
+    ):
+        ping = call("GET", "/ping", lambda response: response.json())
+
+        def one(_: int) -> object:
+            try:
+                return client.execute(ping)
+            except Exception as exc:  # any failure is counted, typed or not
+                return exc
+
+        results = list(pool.map(one, range(50)))
+        assert results == [{"ok": True}] * 50
+        assert api.count("/token") == 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import pickle
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from dimescheduler_openapi import (
     APIConnectionError,
     AsyncDimeSchedulerClient,
@@ -17,8 +20,10 @@ from dimescheduler_openapi import (
     RetryConfig,
 )
 from dimescheduler_openapi._call import call
+from dimescheduler_openapi._cli import cli
 from dimescheduler_openapi._logging import REDACTED, redact_headers
 from dimescheduler_openapi._parsing import parse_json
+from dimescheduler_openapi._scrub import shorten
 from fakeapi import Reply, Script, TokenService, make_jwt, serve_api, unused_port
 
 API_KEY = "ak-SECRET-4f6c1e0b9a"
@@ -178,3 +183,93 @@ def test_error_messages_carry_no_secret() -> None:
         text = f"{error} {error!r}"
         assert_no_secret(text, [API_KEY, PASSWORD, BEARER])
         assert "\n" not in str(error)
+
+
+# --- text cut short never keeps a piece of a secret ---------------------------------------------------------
+
+LONG_KEY = "ak-SECRET-0123456789abcdef0123456789ab"  # 38 characters, like a real key
+
+
+def pieces(secret: str, size: int = 6) -> list[str]:
+    """Every run of `size` characters of `secret`: a leak of any part of it is found."""
+    return [secret[start : start + size] for start in range(len(secret) - size + 1)]
+
+
+def assert_no_piece(text: str, secret: str) -> None:
+    found = [piece for piece in pieces(secret) if piece in text]
+    assert found == [], f"pieces of the secret leaked: {found[:3]}"
+
+
+@pytest.mark.parametrize("offset", [250, 270, 280, 290, 299, 300])
+def test_an_echoed_key_at_the_cut_of_a_status_message_is_masked(offset: int) -> None:
+    message = "x" * offset + " " + LONG_KEY + " rest of the message"
+    with (
+        serve_api(lambda received: Reply.json({"message": message}, status=400)) as api,
+        DimeSchedulerClient(LONG_KEY, api.base_url, retry=False) as client,
+        pytest.raises(DimeSchedulerError) as caught,
+    ):
+        client.execute(ping())
+    error = caught.value
+    for text in (str(error), repr(error), pickle.dumps(error).decode("latin-1")):
+        assert_no_piece(text, LONG_KEY)
+    assert "[redacted]" in str(error) or len(str(error)) < 300 + offset
+
+
+@pytest.mark.parametrize("offset", [90, 100, 110, 119])
+def test_an_echoed_key_at_the_cut_of_an_unexpected_body_is_masked(offset: int) -> None:
+    page = "<html>" + "y" * offset + LONG_KEY + "</html>"
+    with (
+        serve_api(lambda received: Reply(200, page.encode(), {"Content-Type": "text/html"})) as api,
+        DimeSchedulerClient(LONG_KEY, api.base_url, retry=False) as client,
+        pytest.raises(DimeSchedulerError) as caught,
+    ):
+        client.categories.get_all()
+    assert_no_piece(str(caught.value), LONG_KEY)
+    assert_no_piece(pickle.dumps(caught.value).decode("latin-1"), LONG_KEY)
+
+
+def test_a_key_the_server_itself_cut_short_is_masked() -> None:
+    message = "invalid key " + LONG_KEY[:25]  # the server truncated its own echo
+    with (
+        serve_api(lambda received: Reply.json({"message": message}, status=401)) as api,
+        DimeSchedulerClient(LONG_KEY, api.base_url, retry=False) as client,
+        pytest.raises(DimeSchedulerError) as caught,
+    ):
+        client.execute(ping())
+    assert_no_piece(str(caught.value), LONG_KEY)
+
+
+@pytest.mark.parametrize("offset", [270, 290])
+def test_a_write_failure_echoing_the_key_at_the_cut_is_masked(offset: int) -> None:
+    content = {"Success": False, "Error": "e" * offset + LONG_KEY, "Description": "d"}
+    answer = {"content": json.dumps(content), "contentType": "application/json", "statusCode": 400}
+    with (
+        serve_api(lambda received: Reply.json(answer)) as api,
+        DimeSchedulerClient(LONG_KEY, api.base_url, retry=False) as client,
+        pytest.raises(DimeSchedulerError) as caught,
+    ):
+        client.categories.create({"name": "A", "displayName": "A", "color": "#000000"})
+    assert_no_piece(str(caught.value), LONG_KEY)
+    assert_no_piece(pickle.dumps(caught.value).decode("latin-1"), LONG_KEY)
+
+
+def test_cli_stderr_never_shows_a_piece_of_an_echoed_key() -> None:
+    message = "x" * 285 + " " + LONG_KEY
+    with serve_api(lambda received: Reply.json({"message": message}, status=400)) as api:
+        result = CliRunner().invoke(
+            cli,
+            ["categories", "get-all"],
+            env={"DIMESCHEDULER_API_KEY": LONG_KEY, "DIMESCHEDULER_ENVIRONMENT": api.base_url},
+            catch_exceptions=False,
+        )
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert_no_piece(result.output + (result.stderr_bytes or b"").decode(), LONG_KEY)
+
+
+def test_shorten_masks_before_it_cuts() -> None:
+    secrets = (LONG_KEY,)
+    for limit in range(5, 80):
+        text = "z" * 20 + LONG_KEY + "z" * 20
+        assert_no_piece(shorten(text, limit, secrets), LONG_KEY)
+        assert len(shorten(text, limit, secrets)) <= max(limit, len("[redacted]") + 21)

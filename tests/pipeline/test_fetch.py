@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socketserver
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -474,3 +478,130 @@ def test_url_without_host_is_refused_in_one_line() -> None:
     with pytest.raises(FetchError) as refused:
         fetch_document("https:///openapi.json")
     assert str(refused.value) == "No host in the URL 'https:///openapi.json': expected e.g. https://host/docs"
+
+
+# --- one overall deadline ------------------------------------------------------------------------------
+
+
+@contextmanager
+def dripping_server(head_too: bool) -> Iterator[str]:
+    """A server on 127.0.0.1 answering every request a byte every 0.1 s (a docs page of about 300 bytes:
+    30 s); with ``head_too`` the status line and headers drip as well. Stops when the block ends."""
+    body = page("<p>" + "slow " * 50 + "</p>").encode()
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(body)
+    stopping = threading.Event()
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(65536)
+            at_once, dripped = (b"", answer + body) if head_too else (answer, body)
+            with contextlib.suppress(OSError):
+                self.request.sendall(at_once)
+                for index in range(len(dripped)):
+                    if stopping.wait(0.1):
+                        return
+                    self.request.sendall(dripped[index : index + 1])
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    with Server(("127.0.0.1", 0), Handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}/docs"
+        finally:
+            stopping.set()
+            httpd.shutdown()
+            thread.join(5)
+
+
+@pytest.mark.parametrize("head_too", [False, True], ids=["body", "status-line"])
+def test_a_page_sent_a_byte_at_a_time_ends_at_the_timeout(head_too: bool) -> None:
+    with dripping_server(head_too) as url:
+        started = time.monotonic()
+        message = fetch_error(url, timeout=1.0)
+        elapsed = time.monotonic() - started
+    assert message.startswith("Fetching did not finish within the 1 s timeout: ")
+    assert elapsed < 2.0  # the page alone would take 30 s
+
+
+# --- where the fetcher goes ----------------------------------------------------------------------------
+
+
+class Recording(httpx.BaseTransport):
+    """Answers from a dict of URL -> response; records every request; never opens a socket."""
+
+    def __init__(self, answers: dict[str, httpx.Response]) -> None:
+        self.answers = answers
+        self.requested: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requested.append(str(request.url))
+        known = self.answers.get(str(request.url))
+        return httpx.Response(404) if known is None else known
+
+
+METADATA = "http://169.254.169.254/latest/meta-data/openapi.json"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        METADATA,
+        "http://10.0.0.7/openapi.json",
+        "http://[fe80::1]/openapi.json",
+        "http://localhost:8080/openapi.json",
+        "https://cdn.example.net/openapi.json",
+    ],
+)
+def test_a_link_to_another_host_is_refused_in_one_line_and_never_requested(link: str) -> None:
+    docs = "http://docs.example.test/docs"
+    transport = Recording(
+        {
+            docs: httpx.Response(200, html=page(f'<redoc spec-url="{link}"></redoc>')),
+            link: httpx.Response(200, json={"openapi": "3.0.3"}),
+        }
+    )
+    message = fetch_error(docs, transport=transport)
+    assert message.startswith(f"Refusing to fetch {link} (linked from {docs}): the fetcher only goes to")
+    assert "docs.example.test, the host named" in message
+    assert transport.requested == [docs]
+
+
+def test_a_redirect_to_another_host_is_refused() -> None:
+    docs = "http://docs.example.test/docs"
+    transport = Recording({docs: httpx.Response(302, headers={"Location": METADATA})})
+    message = fetch_error(docs, transport=transport)
+    assert message.startswith(f"Refusing to fetch {METADATA} (a redirect from {docs}): ")
+    assert transport.requested == [docs]
+
+
+def test_an_initializer_script_on_another_host_is_refused() -> None:
+    docs = "http://docs.example.test/docs"
+    script = "http://169.254.169.254/swagger-initializer.js"
+    transport = Recording({docs: httpx.Response(200, html=page(f'<script src="{script}"></script>'))})
+    message = fetch_error(docs, transport=transport)
+    assert message.startswith(f"Refusing to fetch {script}")
+    assert transport.requested == [docs]
+
+
+def test_links_on_the_named_host_are_followed() -> None:
+    docs = "http://docs.example.test/api/docs"
+    document = "http://docs.example.test/api/openapi.json"
+    transport = Recording(
+        {
+            docs: httpx.Response(200, html=page('<redoc spec-url="openapi.json"></redoc>')),
+            document: httpx.Response(200, json={"openapi": "3.0.3"}),
+        }
+    )
+    assert fetch_document(docs, transport=transport).url == document
+    assert transport.requested == [docs, document]
+
+
+def test_the_named_url_itself_may_be_a_private_address() -> None:
+    """What the user names is theirs to choose (a mirror on the local network)."""
+    document = "http://10.1.2.3/openapi.json"
+    transport = Recording({document: httpx.Response(200, json={"openapi": "3.0.3"})})
+    assert fetch_document(document, transport=transport).via == "direct"

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import httpx
 
-from .deadline import DEADLINE, AsyncDeadlineTransport, Deadline, DeadlineExceeded, DeadlineTransport
+from .deadline import (
+    DEADLINE,
+    DEADLINE_MARGIN,
+    AsyncDeadlineTransport,
+    Deadline,
+    DeadlineExceeded,
+    DeadlineTransport,
+    bound_network_waits,
+    gated,
+)
 from .limit import (
     DEFAULT_MAX_RESPONSE_BYTES,
     MAX_BYTES,
@@ -19,6 +28,7 @@ from .retry import AsyncRetryTransport, RetryConfig, RetryTransport, parse_retry
 
 __all__ = [
     "DEADLINE",
+    "DEADLINE_MARGIN",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MAX_BYTES",
     "AsyncDeadlineTransport",
@@ -44,6 +54,7 @@ _AOURS = (AsyncRetryTransport, AsyncLoggingTransport, AsyncDeadlineTransport)
 def instrument(inner: httpx.BaseTransport, retry: RetryConfig | None) -> httpx.BaseTransport:
     if isinstance(inner, _OURS):
         return inner  # already ours (the same httpx client handed to a second SDK client)
+    bound_network_waits(inner)
     logged = LoggingTransport(DeadlineTransport(SizeLimitTransport(inner)))
     return RetryTransport(logged, retry) if retry is not None else logged
 
@@ -51,5 +62,5 @@ def instrument(inner: httpx.BaseTransport, retry: RetryConfig | None) -> httpx.B
 def instrument_async(inner: httpx.AsyncBaseTransport, retry: RetryConfig | None) -> httpx.AsyncBaseTransport:
     if isinstance(inner, _AOURS):
         return inner
-    logged = AsyncLoggingTransport(AsyncDeadlineTransport(AsyncSizeLimitTransport(inner)))
+    logged = AsyncLoggingTransport(AsyncDeadlineTransport(AsyncSizeLimitTransport(gated(inner))))
     return AsyncRetryTransport(logged, retry) if retry is not None else logged

@@ -1,5 +1,5 @@
 """An overall deadline per call: one moment by which everything the call does must be over (the `/token`
-exchange, every attempt, the waits between retries and reading the body).
+exchange, every attempt, the waits between retries, the wait for a free connection and reading the body).
 
 httpx timeouts bound each network wait separately (connect, each read, each write, the pool), so a server
 that drips its answer a byte at a time never trips them. The client puts a `Deadline` on the request's
@@ -8,34 +8,54 @@ extensions; this transport, under the retries, then
 - refuses to start an attempt once the deadline has passed (`DeadlineExceeded`);
 - shortens every httpx timeout of the attempt to the time left (also the read timeout of the body, again
   when the body starts);
-- checks the deadline after every chunk of the body (the async transport also cuts a wait short).
+- for httpx's own connection pools (`bound_network_waits`), shortens every single socket wait (each read,
+  write, connect, TLS handshake) to the time left at that moment, so a server dripping its status line, its
+  headers or its body a byte at a time is cut off at the deadline;
+- checks the deadline after every chunk of the body (the async transport also cuts any wait short);
+- (async) lets no more requests into an httpx pool than it has connections (`AsyncPoolGate`): the others
+  wait in a plain queue, inside their deadline, instead of in httpcore's, whose bookkeeping grows with the
+  square of the queue and stalls the event loop for seconds with a thousand waiting calls.
 
-So a sync call ends within its deadline plus at most one network wait, itself no longer than the time that
-was left when it began; an async call ends within its deadline.
+So a call ends within its deadline plus `DEADLINE_MARGIN` (the time to decode what was read, and a DNS
+lookup, which no timeout bounds). Over a transport the caller injected that is not httpx's pool (a
+`MockTransport`, a custom one), a sync call may exceed it by the one network wait in progress, itself no
+longer than the time that was left when it began.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
+import httpcore
 import httpx
 
 __all__ = [
     "DEADLINE",
+    "DEADLINE_MARGIN",
     "AsyncDeadlineTransport",
+    "AsyncPoolGate",
     "Deadline",
     "DeadlineExceeded",
     "DeadlineTransport",
+    "bound_network_waits",
     "remaining",
     "wait_budget",
 ]
 
 DEADLINE: Final = "dimescheduler_openapi.deadline"
 """Request extension holding the call's `Deadline`."""
+
+DEADLINE_MARGIN: Final = 0.5
+"""Seconds a call may end after its deadline (decoding what was read, a DNS lookup)."""
+
+# The deadline of the call the current thread or task is making, for the socket waits of httpx's pools.
+_CURRENT: ContextVar[Deadline | None] = ContextVar("dimescheduler_openapi_deadline", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +129,15 @@ class DeadlineTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         deadline = _check(request)
+        token = _CURRENT.set(deadline)
         try:
             response = self.inner.handle_request(request)
         except httpx.TimeoutException as exc:
             if deadline is not None and _passed(deadline):
                 raise DeadlineExceeded(deadline, request=request) from exc
             raise
+        finally:
+            _CURRENT.reset(token)
         if deadline is not None and isinstance(response.stream, httpx.SyncByteStream):
             response.stream = _DeadlineStream(response.stream, request, deadline)
         return response
@@ -133,12 +156,15 @@ class _DeadlineStream(httpx.SyncByteStream):
         _check(self._request)  # the body's read timeout becomes the time left now
         chunks = iter(self._inner)
         while True:
+            token = _CURRENT.set(self._deadline)
             try:
                 chunk = next(chunks, None)
             except httpx.TimeoutException as exc:
                 if _passed(self._deadline):
                     raise DeadlineExceeded(self._deadline, request=self._request) from exc
                 raise
+            finally:
+                _CURRENT.reset(token)
             if chunk is None:
                 return
             yield chunk
@@ -205,3 +231,140 @@ class _AsyncDeadlineStream(httpx.AsyncByteStream):
 def _loop_time(deadline: Deadline) -> float:
     """The deadline on the running loop's clock (usually the same monotonic clock, but not necessarily)."""
     return asyncio.get_running_loop().time() + (deadline.at - time.monotonic())
+
+
+# --- every socket wait of httpx's own pools shortened to the time left -----------------------------------
+
+
+def _clamp(timeout: float | None, error: type[Exception]) -> float | None:
+    """`timeout` shortened to the time left before the current call's deadline; raises `error` (an httpcore
+    timeout, which httpx maps to its own) once it has passed."""
+    deadline = _CURRENT.get()
+    if deadline is None:
+        return timeout
+    left = deadline.at - time.monotonic()
+    if left <= 0:
+        raise error(f"the deadline of {deadline.seconds:g} s passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _ClampedStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout))
+        return _ClampedStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _ClampedBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host, port, _clamp(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
+        return _ClampedStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_unix_socket(
+            path, _clamp(timeout, httpcore.ConnectTimeout), socket_options
+        )
+        return _ClampedStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def bound_network_waits(transport: httpx.BaseTransport) -> None:
+    """Make every socket wait of `transport` end by the current call's deadline, when it is httpx's own
+    transport (its connection pool, or a proxy's); any other transport is left as it is."""
+    pool = getattr(transport, "_pool", None) if isinstance(transport, httpx.HTTPTransport) else None
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _ClampedBackend):
+        pool._network_backend = _ClampedBackend(backend)  # type: ignore[union-attr]
+
+
+# --- async: wait for a connection in a queue of our own ----------------------------------------------
+
+
+class AsyncPoolGate(httpx.AsyncBaseTransport):
+    """Lets at most `slots` requests into `inner` at once (an httpx pool's connection count); a slot is
+    freed when the answer is closed. The wait for a slot is bounded by the request's pool timeout and, when
+    the deadline transport above cancels it, by its deadline."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, slots: int) -> None:
+        self.inner = inner
+        self._slots = asyncio.Semaphore(slots)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timeouts: dict[str, Any] = request.extensions.get("timeout") or {}
+        try:
+            async with asyncio.timeout(timeouts.get("pool")):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no connection became free in time", request=request) from None
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException:
+            self._slots.release()
+            raise
+        if isinstance(response.stream, httpx.AsyncByteStream):
+            response.stream = _Releasing(response.stream, self._slots)
+        else:
+            self._slots.release()
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class _Releasing(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, slots: asyncio.Semaphore) -> None:
+        self._inner = inner
+        self._slots: asyncio.Semaphore | None = slots
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            if self._slots is not None:
+                self._slots.release()
+                self._slots = None
+
+
+def gated(transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+    """`transport` behind an `AsyncPoolGate` sized to its pool when it is httpx's own HTTP/1.1 transport."""
+    pool = getattr(transport, "_pool", None) if isinstance(transport, httpx.AsyncHTTPTransport) else None
+    slots = getattr(pool, "_max_connections", None)
+    if isinstance(slots, int) and slots > 0 and not getattr(pool, "_http2", False):
+        return AsyncPoolGate(transport, slots)
+    return transport
