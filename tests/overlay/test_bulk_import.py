@@ -54,12 +54,14 @@ def first_name(body: list[dict[str, Any]]) -> str:
 
 def check_totals(report: BulkReport, count: int) -> None:
     assert report.records == count
-    assert report.succeeded_records + report.failed_records == count
+    assert report.succeeded_records + report.failed_records + report.unknown_records == count
     assert [c.index for c in report.chunks] == list(range(len(report.chunks)))
     position = 0
     for chunk in report.chunks:
         assert chunk.first_record == position
         assert chunk.last_record == position + chunk.record_count - 1
+        # rows: the input's positions from 1
+        assert chunk.rows == ((position + 1, position + chunk.record_count),)
         assert chunk.succeeded == (chunk.result is not None) == (chunk.error is None)
         position += chunk.record_count
     assert position == count
@@ -160,8 +162,11 @@ def test_failed_chunks_are_reported_and_do_not_stop_the_others() -> None:
     fake = FakeAsync(fail)
     report = asyncio.run(run_bulk(fake, pins(95), chunk_size=10, concurrency=3, timeout=2.5))
     check_totals(report, 95)
-    assert [(c.index, c.first_record, c.last_record) for c in report.failures] == [(2, 20, 29), (5, 50, 59)]
-    assert report.failed_records == 20 and report.succeeded_records == 75 and not report.ok
+    assert [(c.index, c.first_row, c.last_row) for c in report.failures] == [(2, 21, 30), (5, 51, 60)]
+    # a connection error with no sign the request never left may have been written: unknown, and so is
+    # an exception this package does not raise (nothing says what was sent)
+    assert [c.status for c in report.failures] == ["unknown", "unknown"]
+    assert report.unknown_records == 20 and report.succeeded_records == 75 and not report.ok
     first, second = report.failures
     assert first.error == "APIConnectionError: connection reset by peer"
     assert isinstance(first.exception, APIConnectionError)
@@ -217,7 +222,7 @@ def test_bad_items_fail_their_chunk_without_being_sent() -> None:
     check_totals(report, 20)
     (bad,) = report.failures
     assert (bad.index, bad.record_count) == (1, 5)
-    assert bad.error == "InvalidRequestError: record 7: mboc_upsertPin: 1 parameter names but 0 values"
+    assert bad.error == "InvalidRequestError: row 8: mboc_upsertPin: 1 parameter names but 0 values"
     assert len(fake.bodies) == 3
     assert {
         "StoredProcedureName": "mboc_upsertPin",
