@@ -266,6 +266,64 @@ def test_an_xlsx_expanding_to_a_huge_text_is_refused_in_one_line(tmp_path: Path)
     assert one_error_line(result.stderr)
 
 
+def with_shared_strings(path: Path, strings: list[bytes]) -> Path:
+    """Rewrite an openpyxl workbook (inline strings) so its cells index a sharedStrings.xml part."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    for index, text in enumerate(strings):
+        sheet = sheet.replace(
+            b't="inlineStr"><is><t>' + text[:20] + b"</t></is>",
+            b't="s"><v>' + str(index).encode() + b"</v>",
+            1,
+        )
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    items = b"".join(b"<si><t>" + text + b"</t></si>" for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(strings), len(strings))
+        + items
+        + b"</sst>"
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdSST" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    return path
+
+
+def test_shared_strings_are_read_and_a_huge_one_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dimescheduler_openapi._cli import _records
+
+    good = with_shared_strings(xlsx(tmp_path / "good.xlsx", [["name", "color"], ["P1", "#00FF00"]]), [b"P1"])
+    with serve_imports() as server:
+        assert run(import_args(good), server.base_url).exit_code == 0
+        assert dict(server.counts) == {"P1": 1}  # the shared string was read
+    huge = b"P1" + b"A" * (3 << 20)  # one 3 MiB string: ~3 KB compressed
+    bomb = with_shared_strings(xlsx(tmp_path / "bomb.xlsx", [["name", "color"], ["P1", "#00FF00"]]), [huge])
+    assert bomb.stat().st_size < 100_000
+    result = run(import_args(bomb), "http://127.0.0.1:9")
+    assert result.exit_code == 2 and one_error_line(result.stderr)
+    assert "part xl/sharedStrings.xml holds a text of more than 1,048,576 bytes" in result.stderr
+    # many ordinary strings adding up beyond the bound on the shared strings (lowered here to 1 MiB)
+    monkeypatch.setattr(_records, "XLSX_MAX_SHARED_STRINGS_BYTES", 1 << 20)
+    many = [b"P1"] + [b"S%07d" % i for i in range(50_000)]
+    big = with_shared_strings(xlsx(tmp_path / "big.xlsx", [["name", "color"], ["P1", "#00FF00"]]), many)
+    result = run(import_args(big), "http://127.0.0.1:9")
+    assert result.exit_code == 2 and "part xl/sharedStrings.xml expands to" in result.stderr
+
+
 # --- interruptions: the journal and --resume ----------------------------------------------------------------
 
 
