@@ -356,6 +356,7 @@ def test_after_kill_or_ctrl_c_resume_sends_each_row_once_and_lists_the_unknown(
 ) -> None:
     source = write_pins(tmp_path / "pins.csv", 2000)
     failed, unknown = tmp_path / "failed.csv", tmp_path / "unknown.csv"
+    failed.write_text("name,color,_error\nP5,#00FF00,from an earlier run\n")
     journal = tmp_path / "failed.csv.journal"
     args = import_args(source, "--chunk-size", "50", "--concurrency", "3", "--failed", str(failed))
     args += ["--unknown", str(unknown)]
@@ -370,6 +371,8 @@ def test_after_kill_or_ctrl_c_resume_sends_each_row_once_and_lists_the_unknown(
                 process.kill()
                 process.wait(10)
         assert journal.exists()
+        if how == signal.SIGKILL:  # no failed file of an earlier run is left to be taken for this one's
+            assert not failed.exists() and not unknown.exists()
         if how == signal.SIGINT:
             assert process.returncode == 130 and "interrupted" in stderr, stderr
         else:

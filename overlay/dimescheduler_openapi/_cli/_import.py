@@ -412,6 +412,11 @@ class _Outputs:
         self.fmt, self.columns, self.delimiter = fmt, columns, delimiter
         self.failed_path, self.unknown_path, self.journal = failed_path, unknown_path, journal
         self.failed_count = self.unknown_count = 0
+        # An earlier run's files would outlive a crash of this one and be taken for its outcome (re-sending
+        # its rows could write them twice): until this run has written them, there are none.
+        for path in (failed_path, unknown_path):
+            if path is not None:
+                path.unlink(missing_ok=True)
 
     def finish(
         self, source: RecordFile, spec: ProcedureSpec, report: BulkReport, requests: _Requests, not_sent: str

@@ -169,5 +169,6 @@ class Journal:
         with self._lock:
             self._stream.write(line)
             self._stream.flush()
-            if sync:
-                os.fsync(self._stream.fileno())
+            descriptor = self._stream.fileno()
+        if sync:  # outside the lock: threads sending other chunks need not queue behind this disk write
+            os.fsync(descriptor)

@@ -36,6 +36,7 @@ import inspect
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -407,7 +408,7 @@ class _Numbered:
             return None
         first = self.records_read
         rows: RowRanges
-        if any(isinstance(item, NumberedRequest) for item in chunk):
+        if NumberedRequest in set(map(type, chunk)):
             numbers: list[int] = []
             for offset, item in enumerate(chunk):
                 if isinstance(item, NumberedRequest):
@@ -426,10 +427,11 @@ class _Numbered:
 
 def _chunk_call(chunk: list[object], rows: RowRanges) -> Call[MutationResult]:
     body = []
-    for row, item in zip(iter_rows(rows), chunk, strict=False):
+    for offset, item in enumerate(chunk):
         try:
             body.append(as_import_request(item).to_dict())
         except InvalidRequestError as exc:
+            row = next(islice(iter_rows(rows), offset, None), offset + 1)
             raise InvalidRequestError(f"row {row}: {exc}") from exc
     return _call(body)
 

@@ -4,7 +4,7 @@ so that a chunk of 500 consecutive rows costs one pair, whatever gaps (rows not 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["NumberedRequest", "RowRanges", "iter_rows", "to_ranges"]
 
@@ -12,10 +12,10 @@ RowRanges = tuple[tuple[int, int], ...]
 """Inclusive (first row, last row) pairs in input order: ((1, 500), (502, 998))."""
 
 
-@dataclass(frozen=True, slots=True)
-class NumberedRequest:
+class NumberedRequest(NamedTuple):
     """An import request with its own row number (from 1), for inputs whose rows are not all sent: the
-    chunk outcomes then name these rows. Plain items are numbered by their position in the input, from 1."""
+    chunk outcomes then name these rows. Plain items are numbered by their position in the input, from 1.
+    (A named tuple: one is made per row, and it costs a fifth of a frozen dataclass.)"""
 
     row: int
     request: object
