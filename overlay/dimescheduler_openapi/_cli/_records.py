@@ -146,7 +146,7 @@ class RecordFile:
         for position, record in records:
             given = record.pop(ROW_COLUMN, None)
             record.pop(ERROR_COLUMN, None)
-            yield _row_number(given, position), record
+            yield (position if given is None else _row_number(given, position)), record
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Each record as a dict (see `numbered`)."""

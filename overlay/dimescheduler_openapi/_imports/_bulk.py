@@ -408,8 +408,13 @@ class _Numbered:
             return None
         first = self.records_read
         rows: RowRanges
-        if NumberedRequest in set(map(type, chunk)):
-            numbers: list[int] = []
+        kinds = set(map(type, chunk))
+        if kinds == {NumberedRequest}:  # the usual numbered input: unzipped at C speed
+            numbers = [item[0] for item in chunk]  # type: ignore[index]
+            chunk = [item[1] for item in chunk]  # type: ignore[index]
+            rows = to_ranges(numbers)
+        elif NumberedRequest in kinds:
+            numbers = []
             for offset, item in enumerate(chunk):
                 if isinstance(item, NumberedRequest):
                     numbers.append(item.row)

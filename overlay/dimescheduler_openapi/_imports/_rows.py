@@ -23,6 +23,8 @@ class NumberedRequest(NamedTuple):
 
 def to_ranges(rows: Iterable[int]) -> RowRanges:
     """Consecutive row numbers folded into inclusive ranges, in the order given."""
+    if isinstance(rows, list) and rows and rows == list(range(rows[0], rows[0] + len(rows))):
+        return ((rows[0], rows[-1]),)  # one run, the usual case: compared at C speed
     ranges: list[tuple[int, int]] = []
     start = end = -2
     for row in rows:
