@@ -21,6 +21,7 @@ does not depend on orjson.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
@@ -275,11 +276,38 @@ def _is_envelope(body: Any) -> bool:
     return isinstance(status, int) and not isinstance(status, bool)
 
 
-def _failure(mapping: Mapping[str, Any]) -> bool:
-    """Whether an object says the write failed: `success`/`Success` false, or a non-empty error key."""
-    if any(mapping.get(key) is False for key in ("success", "Success")):
-        return True
-    return any(mapping.get(key) not in (None, "", [], {}) for key in ("error", "errors", "Error", "Errors"))
+def _failure(value: Any, depth: int = 0) -> bool:
+    """Whether an object says the write failed, keys in any case: a `success` that does not read as true
+    (false, 0, "false", "no", ...), a non-empty `error`/`errors`, an envelope `statusCode` outside 2xx; a list
+    (of envelopes) fails when any item does, and an item's JSON-text `content` is read too."""
+    if depth > 8:
+        return False
+    if isinstance(value, list):
+        return any(_failure(item, depth + 1) for item in value)
+    if not isinstance(value, dict):
+        return False
+    for key, item in value.items():
+        name = key.lower() if isinstance(key, str) else ""
+        if name == "success" and item is not None and not _reads_true(item):
+            return True
+        if name in ("error", "errors") and item not in (None, "", [], {}, False):
+            return True
+        if name == "statuscode" and isinstance(item, int) and not 200 <= item < 300:
+            return True
+    if depth == 0:
+        return False  # the envelope's own content is read by the caller
+    nested = value.get("content")
+    with contextlib.suppress(ValueError):
+        nested = decode_content(nested)
+    return isinstance(nested, list | dict) and _failure(nested, depth + 1)
+
+
+def _reads_true(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    return isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "ok", "success")
 
 
 def parse_mutation(response: httpx.Response) -> MutationResult:
@@ -287,8 +315,9 @@ def parse_mutation(response: httpx.Response) -> MutationResult:
 
     Only the envelope the API documents counts as success: an empty body, a body that is not JSON, or JSON
     that is not the envelope (no integer `statusCode`) raises UnexpectedResponseError, since nothing says the
-    write was done. A failure is an envelope status outside 2xx, or `success: false` or a non-empty
-    `error`/`errors` key in the envelope or in its content.
+    write was done. A failure is an envelope status outside 2xx, or (keys in any case) a `success` that does
+    not read as true or a non-empty `error`/`errors` in the envelope or its content; a content that is a
+    list of envelopes fails when any of them does.
     """
     envelope = json_body(response, ENVELOPE)
     if not _is_envelope(envelope):
@@ -301,7 +330,7 @@ def parse_mutation(response: httpx.Response) -> MutationResult:
             response, ENVELOPE, parsed=envelope, is_json=True, got=f"content holding {exc}"
         ) from None
     inner: Mapping[str, Any] = content if isinstance(content, dict) else {}
-    success = 200 <= status < 300 and not _failure(envelope) and not _failure(inner)
+    success = 200 <= status < 300 and not _failure(envelope) and not _failure(content, 1)
     if not success:
         error = _text(inner.get("Error")) or _error_text(envelope)
         description = _text(inner.get("Description")) or _text(inner.get("Message"))

@@ -1,8 +1,10 @@
 """The command line's file import: 1,000,000 CSV rows against 100,000, peak resident memory and rows/s.
 
-Each import runs `dimescheduler-openapi import FILE -p pin.append` in a process of its own (so the peak
-resident set, `ru_maxrss`, is the CLI's alone) against the benchmark server on 127.0.0.1. Memory is flat
-when ten times the rows need about the same peak; a CLI that kept rows would need about ten times more.
+Each import runs `dimescheduler-openapi import FILE -p pin.append --failed FAILED` in a process of its own
+(so the peak resident set, `ru_maxrss`, is the CLI's alone) against the benchmark server on 127.0.0.1, with
+the journal on (`--failed` keeps one beside the failed file: a line per chunk sent, fsynced, and one per
+chunk answered). Memory is flat when ten times the rows need about the same peak; a CLI that kept rows
+would need about ten times more.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def cli_import_rows() -> list[Row]:
             goal_ratio=1.25,
             ratio=large_kib / small_kib,
             note=(
-                f"pin.append, chunks of {CHUNK_SIZE:,}, {CONCURRENCY} in flight, local server; "
+                f"pin.append, chunks of {CHUNK_SIZE:,}, {CONCURRENCY} in flight, journal on, local server; "
                 f"{LARGE / large_s:,.0f} rows/s ({large_s:.1f} s) vs {SMALL / small_s:,.0f} rows/s"
             ),
             extra={"seconds_large": large_s, "seconds_small": small_s},
@@ -67,7 +69,8 @@ def _csv(path: Path, rows: int) -> Path:
 
 def _run(path: Path, base_url: str) -> tuple[float, int]:
     """(seconds, peak resident KiB) of one CLI import of `path`."""
-    args = ["import", str(path), "-p", "pin.append", "--chunk-size", str(CHUNK_SIZE)]
+    failed = path.with_name(path.stem + "-failed.csv")
+    args = ["import", str(path), "-p", "pin.append", "--chunk-size", str(CHUNK_SIZE), "--failed", str(failed)]
     args += ["--concurrency", str(CONCURRENCY), "--progress", "none"]
     env = dict(
         os.environ,

@@ -122,8 +122,11 @@ def test_partly_failing_import_writes_failed_records_that_rerun_cleanly(tmp_path
     assert len(rows) == 11
     assert all(row["_error"] for row in rows)
     assert any("BAD is refused" in row["_error"] for row in rows)
-    # the refused row is named by its place in the file, counted from 1 (the 23rd record)
-    assert [row["_error"].split(":")[0] for row in rows if not row["name"]] == ["record 23"]
+    # every row is named by its place in the file, counted from 1, and kept in file order (the refused
+    # 23rd record among the server's failures, not first)
+    assert [int(row["_row"]) for row in rows] == [*range(11, 21), 23]
+    assert all(row["_error"].startswith(f"row {row['_row']}: ") for row in rows)
+    assert [row["_error"].split(":")[0] for row in rows if not row["name"]] == ["row 23"]
     # fix the file and re-run it as is: the _error column/key is ignored
     fixed = [{**row, "name": (row["name"] or "P22").replace("BAD", "P13")} for row in rows]
     write_records(failed, fixed)

@@ -24,11 +24,13 @@ from dimescheduler_openapi._imports import (
     BulkImportError,
     BulkReport,
     ImportRequest,
+    NumberedRequest,
     procedures,
     run_bulk,
     run_bulk_sync,
 )
-from fakeapi import FakeAPI, Received, Reply, serve_api
+from fakeapi import FakeAPI, Received, Reply, serve_api, unused_port
+from importserver import serve_imports
 
 T = TypeVar("T")
 
@@ -54,12 +56,14 @@ def first_name(body: list[dict[str, Any]]) -> str:
 
 def check_totals(report: BulkReport, count: int) -> None:
     assert report.records == count
-    assert report.succeeded_records + report.failed_records == count
+    assert report.succeeded_records + report.failed_records + report.unknown_records == count
     assert [c.index for c in report.chunks] == list(range(len(report.chunks)))
     position = 0
     for chunk in report.chunks:
         assert chunk.first_record == position
         assert chunk.last_record == position + chunk.record_count - 1
+        # rows: the input's positions from 1
+        assert chunk.rows == ((position + 1, position + chunk.record_count),)
         assert chunk.succeeded == (chunk.result is not None) == (chunk.error is None)
         position += chunk.record_count
     assert position == count
@@ -160,8 +164,11 @@ def test_failed_chunks_are_reported_and_do_not_stop_the_others() -> None:
     fake = FakeAsync(fail)
     report = asyncio.run(run_bulk(fake, pins(95), chunk_size=10, concurrency=3, timeout=2.5))
     check_totals(report, 95)
-    assert [(c.index, c.first_record, c.last_record) for c in report.failures] == [(2, 20, 29), (5, 50, 59)]
-    assert report.failed_records == 20 and report.succeeded_records == 75 and not report.ok
+    assert [(c.index, c.first_row, c.last_row) for c in report.failures] == [(2, 21, 30), (5, 51, 60)]
+    # a connection error with no sign the request never left may have been written: unknown, and so is
+    # an exception this package does not raise (nothing says what was sent)
+    assert [c.status for c in report.failures] == ["unknown", "unknown"]
+    assert report.unknown_records == 20 and report.succeeded_records == 75 and not report.ok
     first, second = report.failures
     assert first.error == "APIConnectionError: connection reset by peer"
     assert isinstance(first.exception, APIConnectionError)
@@ -217,7 +224,7 @@ def test_bad_items_fail_their_chunk_without_being_sent() -> None:
     check_totals(report, 20)
     (bad,) = report.failures
     assert (bad.index, bad.record_count) == (1, 5)
-    assert bad.error == "InvalidRequestError: record 7: mboc_upsertPin: 1 parameter names but 0 values"
+    assert bad.error == "InvalidRequestError: row 8: mboc_upsertPin: 1 parameter names but 0 values"
     assert len(fake.bodies) == 3
     assert {
         "StoredProcedureName": "mboc_upsertPin",
@@ -394,3 +401,112 @@ def test_sync_client_against_a_recording_server() -> None:
         with DimeSchedulerClient(api_key="secret-key", environment=api.base_url, retry=False) as client:
             report = run_bulk_sync(client, pins(1000), chunk_size=100, concurrency=3)
         check_real_report(report, api, server, concurrency=3)
+
+
+# --- answers that may follow a write: unknown, never failed (issue 21) ------------------------------------
+
+
+def ten_pins_against(handler: Callable[[Received], Reply]) -> BulkReport:
+    with (
+        serve_api(handler) as api,
+        DimeSchedulerClient(api_key="k", environment=api.base_url, retry=False) as client,
+    ):
+        return run_bulk_sync(client, pins(10), chunk_size=10)
+
+
+def names_of(count: int) -> set[str]:
+    return {f"P{i}" for i in range(count)}
+
+
+def test_a_cut_answer_after_the_server_wrote_the_chunk_is_unknown() -> None:
+    # the server writes every chunk, then cuts the answer to the second one: Content-Length 500, 11 bytes
+    with serve_imports(lambda names: "cut" if "P1000" in names else "ok") as server:
+        with DimeSchedulerClient(api_key="k", environment=server.base_url, retry=False) as client:
+            report = run_bulk_sync(client, pins(3000), chunk_size=1000, concurrency=1)
+        assert server.twice() == [] and set(server.counts) == names_of(3000)
+    check_totals(report, 3000)
+    assert [c.status for c in report.chunks] == ["succeeded", "unknown", "succeeded"]
+    assert report.failed_records == 0 and report.unknown_records == 1000 and not report.ok
+    cut = report.chunks[1]
+    assert (cut.first_row, cut.last_row) == (1001, 2000) and isinstance(cut.exception, APIConnectionError)
+    assert "check before re-sending" in report.summary()
+
+
+def test_a_read_timeout_after_sending_is_unknown_and_a_refused_connection_failed() -> None:
+    async def main(base_url: str) -> BulkReport:
+        async with AsyncDimeSchedulerClient(
+            api_key="k", environment=base_url, retry=False, timeout=0.5
+        ) as client:
+            return await run_bulk(client, pins(20), chunk_size=10, concurrency=2)
+
+    with serve_imports(lambda names: "hang" if "P10" in names else "ok") as server:
+        report = asyncio.run(main(server.base_url))
+        assert set(server.counts) == names_of(20)
+    assert [c.status for c in report.chunks] == ["succeeded", "unknown"]
+    assert report.chunks[1].error is not None and "timed out" in report.chunks[1].error
+    refused = asyncio.run(main(f"http://127.0.0.1:{unused_port()}"))
+    assert [c.status for c in refused.chunks] == ["failed", "failed"]  # never sent: safe to send again
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"), [(500, "failed"), (400, "failed"), (502, "unknown"), (504, "unknown")]
+)
+def test_a_gateway_error_may_hide_a_write_an_api_error_does_not(status: int, expected: str) -> None:
+    report = ten_pins_against(lambda received: Reply.json({"message": "no"}, status=status))
+    assert [c.status for c in report.chunks] == [expected]
+
+
+FAILED_ENVELOPES = {
+    "Success text false": {"statusCode": 200, "content": json.dumps({"Success": "false"})},
+    "Success 0": {"statusCode": 200, "content": json.dumps({"Success": 0, "Message": "x"})},
+    "SUCCESS upper case": {"statusCode": 200, "content": {"SUCCESS": False}},
+    "ERRORS key": {"statusCode": 200, "content": json.dumps({"ERRORS": ["Pin colour invalid"]})},
+    "envelope errors key": {"statusCode": 200, "Errors": "bad", "content": ""},
+    "success text on the envelope": {"statusCode": 200, "success": "False"},
+    "list with one failure": {
+        "statusCode": 200,
+        "content": json.dumps(
+            [
+                {"statusCode": 200, "content": json.dumps({"Success": True})},
+                {"statusCode": 200, "content": json.dumps({"Success": False, "Error": "row 2 refused"})},
+            ]
+        ),
+    },
+    "list with a failed status": {"statusCode": 200, "content": [{"statusCode": 200}, {"statusCode": 500}]},
+}
+
+
+@pytest.mark.parametrize("name", FAILED_ENVELOPES)
+def test_an_envelope_reporting_failure_in_any_type_or_case_fails_the_chunk(name: str) -> None:
+    report = ten_pins_against(lambda received: Reply.json(FAILED_ENVELOPES[name]))
+    assert [c.status for c in report.chunks] == ["failed"]
+    assert isinstance(report.chunks[0].exception, MutationFailedError)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"Success": "true"},
+        {"success": 1},
+        {"Success": True, "Errors": []},
+        [{"statusCode": 200, "content": json.dumps({"Success": True})}],
+    ],
+)
+def test_an_envelope_reporting_success_in_any_type_or_case_succeeds(content: object) -> None:
+    report = ten_pins_against(
+        lambda received: Reply.json({"statusCode": 200, "content": json.dumps(content)})
+    )
+    assert report.ok
+
+
+def test_numbered_requests_name_their_own_rows() -> None:
+    items = [
+        NumberedRequest(row, request) for row, request in zip([3, 4, 5, 9, 10, 12], pins(6), strict=True)
+    ]
+    fake = FakeSync(lambda body: InvalidRequestError("no") if first_name(body) == "P3" else None)
+    report = run_bulk_sync(fake, items, chunk_size=3, concurrency=1)
+    assert [c.rows for c in report.chunks] == [((3, 5),), ((9, 10), (12, 12))]
+    assert [(c.first_row, c.last_row, c.status) for c in report.chunks] == [
+        (3, 5, "succeeded"),
+        (9, 12, "failed"),
+    ]

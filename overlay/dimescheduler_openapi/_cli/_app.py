@@ -71,14 +71,14 @@ def _import_command() -> click.Command:
 Examples:
   {PROG} import jobs.csv --procedure job.append
   {PROG} import pins.ndjson -p pin.append --chunk-size 200 --concurrency 4 --failed failed.ndjson
-  {PROG} import failed.ndjson -p pin.append      # re-run what failed (the _error key is ignored)
+  {PROG} import failed.ndjson -p pin.append      # re-run what failed (_row and _error are read as such)
+  {PROG} import --resume failed.ndjson.journal   # after an interruption: send the rows not written
   {PROG} import tasks.xlsx -p task.append --dry-run -o ndjson""",
     )
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option(
         "--procedure",
         "-p",
-        required=True,
         help="entity.append|delete|clear (job.append) or a procedure name.",
     )
     @click.option(
@@ -102,7 +102,24 @@ Examples:
         "--failed",
         "failed_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write failed records here (input's format, reason in _error).",
+        help="Write the rows not written here (input's format, row in _row, reason in _error).",
+    )
+    @click.option(
+        "--unknown",
+        "unknown_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write rows that may or may not have been written here (check them before re-sending).",
+    )
+    @click.option(
+        "--journal",
+        "journal_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Record each chunk as it is sent and answered here. Default: FAILED.journal.",
+    )
+    @click.option(
+        "--resume",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Continue an interrupted import from its journal: send only the rows not known to be written.",
     )
     @click.option("--stop-on-error", is_flag=True, help="Read no further input after a chunk fails.")
     @click.option(
@@ -117,7 +134,7 @@ Examples:
     @click.option(
         "--output", "-o", type=click.Choice(FORMATS), default=None, help="Format of the final report."
     )
-    def import_(file: Path, procedure: str, **options: Any) -> None:
+    def import_(file: Path | None, procedure: str | None, **options: Any) -> None:
         """Bulk import records from a CSV, JSON (array), NDJSON or .xlsx file through POST /import.
 
         Columns are the API's JSON names (jobNo) or the procedure's parameter names (JobNo), in any case;

@@ -9,7 +9,9 @@ from ._bulk import (
     BulkImportError,
     ImportExecutor,
     OnChunk,
+    OnSend,
     import_call,
+    outcome_of,
     run_bulk,
     run_bulk_sync,
 )
@@ -17,6 +19,7 @@ from ._chunks import chunked
 from ._format import ValueFormatError, format_value
 from ._report import BulkProgress, BulkReport, ChunkOutcome, ChunkStatus
 from ._request import ImportRequest
+from ._rows import NumberedRequest, RowRanges
 from ._spec import FieldSpec, ProcedureSpec
 
 __all__ = [
@@ -30,15 +33,19 @@ __all__ = [
     "FieldSpec",
     "ImportExecutor",
     "ImportRequest",
+    "NumberedRequest",
     "OnChunk",
+    "OnSend",
     "ProcedureRegistry",
     "ProcedureSpec",
+    "RowRanges",
     "ValueFormatError",
     "build_import",
     "chunked",
     "format_value",
     "import_call",
     "import_request",
+    "outcome_of",
     "procedures",
     "run_bulk",
     "run_bulk_sync",

@@ -1,14 +1,17 @@
 """Sending a large stream of import requests as chunked `POST /import` calls with bounded concurrency.
 
 Each chunk (at most `chunk_size` requests) is one `POST /import` whose answer is read by `parse_mutation`:
-it succeeded only when a 2xx answer carried the write envelope reporting success. Any other status (a 3xx
-included), a 2xx body that is not the envelope, an envelope reporting failure, or a transport error fails
-that chunk only. The report has one outcome per chunk, in input order, and never drops a record: every
-record read from the input is in exactly one chunk, which succeeded, failed or (after an interruption)
-is unknown. With `stop_on_error=True` no further input is read once a chunk has failed (chunks already in
+it succeeded only when a 2xx answer carried the write envelope reporting success. A chunk the server cannot
+have written (an error status, an envelope reporting failure, a connection never made) failed; a chunk it
+may have written without a usable answer saying so (an answer cut off or timed out, a 2xx body that is not
+the envelope, 502/504 from a gateway) is unknown: see ChunkStatus. The report has one outcome per chunk,
+in input order, and never drops a record: every record read from the input is in exactly one chunk, which
+succeeded, failed or is unknown. Every outcome names its chunk's input rows (from 1; see NumberedRequest). With `stop_on_error=True` no further input is read once a chunk has failed (chunks already in
 flight still finish and are reported) and the report says `stopped_early`.
 
-Progress and interruptions: `on_chunk` is called with each chunk's outcome as it finishes, and a
+Progress and interruptions: `on_send` is called with a chunk's index and rows just before its request
+is sent (a journal records them there: if it raises, the chunk is not sent and the run stops as for
+`on_chunk`); `on_chunk` is called with each chunk's outcome as it finishes, and a
 `BulkProgress` passed as `progress=` is filled as chunks are read, sent and answered. When the run is
 cancelled (`task.cancel()`) or interrupted (Ctrl-C), the cancellation or KeyboardInterrupt propagates as
 usual, but first every chunk sent and not answered is recorded as "unknown" and every chunk read and not
@@ -33,16 +36,25 @@ import inspect
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 import httpx
 
 from .._call import Call
-from .._errors import DimeSchedulerError, InvalidRequestError
+from .._errors import (
+    APIConnectionError,
+    APIStatusError,
+    DimeSchedulerError,
+    InvalidRequestError,
+    MutationFailedError,
+)
 from .._parsing import MutationResult, parse_mutation
+from .._parsing import _failure as _says_failed
 from ._chunks import DEFAULT_CHUNK_SIZE, check_positive, chunked
-from ._report import BulkProgress, BulkReport, ChunkOutcome
+from ._report import BulkProgress, BulkReport, ChunkOutcome, ChunkStatus
 from ._request import as_import_request
+from ._rows import NumberedRequest, RowRanges, iter_rows, to_ranges
 
 __all__ = [
     "AsyncImportExecutor",
@@ -52,7 +64,9 @@ __all__ = [
     "ChunkOutcome",
     "ImportExecutor",
     "OnChunk",
+    "OnSend",
     "import_call",
+    "outcome_of",
     "run_bulk",
     "run_bulk_sync",
 ]
@@ -66,6 +80,11 @@ OnChunk = Callable[[ChunkOutcome], object]
 """Called with each chunk's outcome as it finishes: from a worker thread (`run_bulk_sync`) or on the event
 loop (`run_bulk`); keep it quick. If it raises, no further input is read, the chunks in flight finish and
 the run raises BulkImportError (with the report) from that exception."""
+
+
+OnSend = Callable[[int, RowRanges], object]
+"""Called with a chunk's index and its input rows just before its request is sent, from the thread that
+sends it; if it raises, that chunk is not sent (it fails) and the run stops as when `on_chunk` raises."""
 
 
 class ImportExecutor(Protocol):
@@ -103,6 +122,7 @@ async def run_bulk(
     stop_on_error: bool = False,
     on_chunk: OnChunk | None = None,
     progress: BulkProgress | None = None,
+    on_send: OnSend | None = None,
 ) -> BulkReport:
     """Send `requests` in chunks over the async client, at most `concurrency` chunks in flight.
 
@@ -114,20 +134,26 @@ async def run_bulk(
     _require(client, asynchronous=True)
     check_positive("concurrency", concurrency)
     numbered = _Numbered(requests, chunk_size)
-    run = _Run(progress, stop_on_error, on_chunk)
+    run = _Run(progress, stop_on_error, on_chunk, on_send)
     slots = asyncio.Semaphore(concurrency)
     running: set[asyncio.Task[None]] = set()
 
-    async def send(index: int, first: int, chunk: list[object]) -> None:
+    async def send(index: int, first: int, chunk: list[object], rows: RowRanges) -> None:
         try:
-            call = _chunk_call(first, chunk)
-            run.progress._chunk_sent(index)
-            answer: Any = client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
-            result = await answer if inspect.isawaitable(answer) else answer
-        except Exception as exc:
-            run.finish(_failed(index, first, chunk, exc))
-        else:
-            run.finish(_succeeded(index, first, chunk, result))
+            try:
+                call = run.prepare(index, chunk, rows)
+            except Exception as exc:
+                run.finish(_outcome(index, first, chunk, rows, "failed", exc))
+                return
+            try:
+                answer: Any = (
+                    client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
+                )
+                result = await answer if inspect.isawaitable(answer) else answer
+            except Exception as exc:
+                run.finish(_outcome(index, first, chunk, rows, outcome_of(exc), exc))
+            else:
+                run.finish(_succeeded(index, first, chunk, rows, result))
         finally:
             slots.release()
 
@@ -163,6 +189,7 @@ def run_bulk_sync(
     stop_on_error: bool = False,
     on_chunk: OnChunk | None = None,
     progress: BulkProgress | None = None,
+    on_send: OnSend | None = None,
 ) -> BulkReport:
     """Send `requests` in chunks over the sync client from `concurrency` worker threads (1 = in this thread).
 
@@ -172,21 +199,34 @@ def run_bulk_sync(
     _require(client, asynchronous=False)
     check_positive("concurrency", concurrency)
     numbered = _Numbered(requests, chunk_size)
-    run = _Run(progress, stop_on_error, on_chunk)
+    run = _Run(progress, stop_on_error, on_chunk, on_send)
 
-    def send(index: int, first: int, chunk: list[object]) -> None:
+    def send(index: int, first: int, chunk: list[object], rows: RowRanges) -> None:
         try:
-            call = _chunk_call(first, chunk)
-            run.progress._chunk_sent(index)
+            call = run.prepare(index, chunk, rows)
+        except Exception as exc:
+            run.finish(_outcome(index, first, chunk, rows, "failed", exc))
+            return
+        try:
             result: Any = client.execute(call) if timeout is None else client.execute(call, timeout=timeout)
             if inspect.isawaitable(result):  # an execute that only looked sync: nothing was sent
                 if inspect.iscoroutine(result):
                     result.close()
-                raise InvalidRequestError(_WRONG_CLIENT["sync"].format(name=type(client).__name__))
+                run.finish(
+                    _outcome(
+                        index,
+                        first,
+                        chunk,
+                        rows,
+                        "failed",
+                        InvalidRequestError(_WRONG_CLIENT["sync"].format(name=type(client).__name__)),
+                    )
+                )
+                return
         except Exception as exc:
-            run.finish(_failed(index, first, chunk, exc))
+            run.finish(_outcome(index, first, chunk, rows, outcome_of(exc), exc))
         else:
-            run.finish(_succeeded(index, first, chunk, result))
+            run.finish(_succeeded(index, first, chunk, rows, result))
 
     input_error: Exception | None = None
     if concurrency == 1:
@@ -203,9 +243,9 @@ def run_bulk_sync(
 
     slots = threading.BoundedSemaphore(concurrency)
 
-    def work(index: int, first: int, chunk: list[object]) -> None:
+    def work(index: int, first: int, chunk: list[object], rows: RowRanges) -> None:
         try:
-            send(index, first, chunk)
+            send(index, first, chunk, rows)
         finally:
             slots.release()
 
@@ -267,14 +307,35 @@ def _is_async(function: object) -> bool:
 class _Run:
     """One run's shared state: the progress it fills, whether to stop reading input, the callback."""
 
-    def __init__(self, progress: BulkProgress | None, stop_on_error: bool, on_chunk: OnChunk | None) -> None:
+    def __init__(
+        self,
+        progress: BulkProgress | None,
+        stop_on_error: bool,
+        on_chunk: OnChunk | None,
+        on_send: OnSend | None = None,
+    ) -> None:
         self.progress = progress if progress is not None else BulkProgress()
         self.progress._claim()
         self._stop_on_error = stop_on_error
         self._on_chunk = on_chunk
+        self._on_send = on_send
         self._lock = threading.Lock()
         self.callback_error: Exception | None = None
         self.stop = False
+
+    def prepare(self, index: int, chunk: list[object], rows: RowRanges) -> Call[MutationResult]:
+        """The chunk's call, after `on_send` has recorded it; the chunk counts as sent from here."""
+        call = _chunk_call(chunk, rows)
+        if self._on_send is not None:
+            try:
+                self._on_send(index, rows)
+            except Exception as exc:
+                with self._lock:
+                    self.callback_error = self.callback_error or exc
+                self.stop = True
+                raise
+        self.progress._chunk_sent(index)
+        return call
 
     def finish(self, outcome: ChunkOutcome) -> None:
         self.progress._chunk_done(outcome)
@@ -310,13 +371,15 @@ class _Run:
             ) from input_error
         if self.callback_error is not None:
             raise BulkImportError(
-                f"on_chunk raised, so the run stopped ({report.summary()}): {_one_line(self.callback_error)}",
+                f"on_send or on_chunk raised, so the run stopped ({report.summary()}): {_one_line(self.callback_error)}",
                 report=report,
             ) from self.callback_error
         return report
 
 
-def _take(numbered: _Numbered, run: _Run) -> tuple[tuple[int, int, list[object]] | None, Exception | None]:
+def _take(
+    numbered: _Numbered, run: _Run
+) -> tuple[tuple[int, int, list[object], RowRanges] | None, Exception | None]:
     """The next chunk to send, or None with the reason to stop: a failure was collected under
     stop_on_error or on_chunk raised, the input ended, or reading it raised (returned as the second item)."""
     if run.stop:
@@ -326,8 +389,8 @@ def _take(numbered: _Numbered, run: _Run) -> tuple[tuple[int, int, list[object]]
     except Exception as exc:
         return None, exc
     if item is not None:
-        index, first, chunk = item
-        run.progress._chunk_read(index, first, len(chunk))
+        index, first, chunk, rows = item
+        run.progress._chunk_read(index, first, len(chunk), rows)
     return item, None
 
 
@@ -339,23 +402,42 @@ class _Numbered:
         self.index = 0
         self.records_read = 0
 
-    def next(self) -> tuple[int, int, list[object]] | None:
+    def next(self) -> tuple[int, int, list[object], RowRanges] | None:
         chunk = next(self._chunks, None)
         if chunk is None:
             return None
-        item = (self.index, self.records_read, chunk)
+        first = self.records_read
+        rows: RowRanges
+        kinds = set(map(type, chunk))
+        if kinds == {NumberedRequest}:  # the usual numbered input: unzipped at C speed
+            numbers = [item[0] for item in chunk]  # type: ignore[index]
+            chunk = [item[1] for item in chunk]  # type: ignore[index]
+            rows = to_ranges(numbers)
+        elif NumberedRequest in kinds:
+            numbers = []
+            for offset, item in enumerate(chunk):
+                if isinstance(item, NumberedRequest):
+                    numbers.append(item.row)
+                    chunk[offset] = item.request
+                else:
+                    numbers.append(first + offset + 1)
+            rows = to_ranges(numbers)
+        else:
+            rows = ((first + 1, first + len(chunk)),)
+        item = (self.index, first, chunk, rows)
         self.index += 1
         self.records_read += len(chunk)
         return item
 
 
-def _chunk_call(first: int, chunk: list[object]) -> Call[MutationResult]:
+def _chunk_call(chunk: list[object], rows: RowRanges) -> Call[MutationResult]:
     body = []
     for offset, item in enumerate(chunk):
         try:
             body.append(as_import_request(item).to_dict())
         except InvalidRequestError as exc:
-            raise InvalidRequestError(f"record {first + offset}: {exc}") from exc
+            row = next(islice(iter_rows(rows), offset, None), offset + 1)
+            raise InvalidRequestError(f"row {row}: {exc}") from exc
     return _call(body)
 
 
@@ -370,14 +452,64 @@ def _call(body: list[dict[str, Any]]) -> Call[MutationResult]:
     )
 
 
-def _succeeded(index: int, first: int, chunk: list[object], result: MutationResult) -> ChunkOutcome:
-    return ChunkOutcome(index, first, first + len(chunk) - 1, len(chunk), "succeeded", result=result)
-
-
-def _failed(index: int, first: int, chunk: list[object], exc: Exception) -> ChunkOutcome:
+def _succeeded(
+    index: int, first: int, chunk: list[object], rows: RowRanges, result: MutationResult
+) -> ChunkOutcome:
     return ChunkOutcome(
-        index, first, first + len(chunk) - 1, len(chunk), "failed", error=_one_line(exc), exception=exc
+        index, first, first + len(chunk) - 1, len(chunk), "succeeded", result=result, rows=rows
     )
+
+
+def _outcome(
+    index: int, first: int, chunk: list[object], rows: RowRanges, status: ChunkStatus, exc: Exception
+) -> ChunkOutcome:
+    return ChunkOutcome(
+        index,
+        first,
+        first + len(chunk) - 1,
+        len(chunk),
+        status,
+        error=_one_line(exc),
+        exception=exc,
+        rows=rows,
+    )
+
+
+# The request never left the client: the server cannot have written anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# A gateway's answer: the server behind it may have written the chunk before the gateway gave up.
+_GATEWAY_STATUSES = frozenset({502, 504})
+
+
+def outcome_of(exc: BaseException) -> ChunkStatus:
+    """Whether a chunk whose call raised `exc` was surely not written ("failed") or may have been ("unknown").
+
+    failed: refused before sending, a connection never made, an envelope reporting failure, an error
+    status (a 502/504 gateway answer excepted), a 2xx JSON body saying it failed (`errors`, `success:
+    false`). unknown: everything else: an answer cut off, a read timeout, a deadline passed, another 2xx
+    body that is not the envelope, an exception this package does not raise (nothing says what was sent).
+    """
+    if isinstance(exc, InvalidRequestError | MutationFailedError):
+        return "failed"
+    if isinstance(exc, APIStatusError):
+        status = exc.status_code
+        if 200 <= status < 300:  # not the envelope: failed only when the body itself says so
+            return "failed" if _says_failed(exc.body) else "unknown"
+        return "unknown" if status in _GATEWAY_STATUSES else "failed"
+    if isinstance(exc, APIConnectionError):
+        return "failed" if _never_sent(exc) else "unknown"
+    return "unknown"
+
+
+def _never_sent(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _NOT_SENT):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _one_line(exc: BaseException) -> str:

@@ -9,19 +9,26 @@ from typing import Literal
 
 from .._errors import InvalidRequestError
 from .._parsing import MutationResult
+from ._rows import RowRanges
 
 __all__ = ["BulkProgress", "BulkReport", "ChunkOutcome", "ChunkStatus"]
 
 ChunkStatus = Literal["succeeded", "failed", "unknown"]
-"""succeeded: a 2xx write envelope reporting success came back. failed: the chunk was not written (an error
-answer, an envelope reporting failure, a transport error, a refused item, or never sent). unknown: the
-chunk was sent but the run was interrupted (task cancelled, Ctrl-C) before its answer was read, so the
-server may or may not have written it."""
+"""succeeded: a 2xx write envelope reporting success came back. failed: the chunk was not written: an error
+status the server gives before writing (4xx, 3xx, a 5xx other than 502/504), an envelope reporting failure,
+a connection never made, a refused item, or never sent. unknown: the chunk was sent and may have been
+written, but no usable answer says so: the answer was cut off or timed out, a 2xx body is not the envelope,
+a gateway answered 502/504, or the run was interrupted (task cancelled, Ctrl-C) before the answer was read.
+Check unknown records before sending them again: re-sending may write them twice."""
 
 
 @dataclass(frozen=True, slots=True)
 class ChunkOutcome:
-    """One chunk: its position (0-based chunk index, inclusive record range) and what became of it."""
+    """One chunk: its position and what became of it.
+
+    `rows` are the input rows it holds (inclusive ranges, from 1: the position in the input, or the row a
+    NumberedRequest carries); `first_row`/`last_row` bound them. `index` (from 0) orders the chunks;
+    `first_record`/`last_record` (from 0) count only the records handed to the runner."""
 
     index: int
     first_record: int
@@ -31,10 +38,19 @@ class ChunkOutcome:
     result: MutationResult | None = None
     error: str | None = None
     exception: BaseException | None = field(default=None, repr=False, compare=False)
+    rows: RowRanges = ()
 
     @property
     def succeeded(self) -> bool:
         return self.status == "succeeded"
+
+    @property
+    def first_row(self) -> int:
+        return self.rows[0][0] if self.rows else self.first_record + 1
+
+    @property
+    def last_row(self) -> int:
+        return self.rows[-1][1] if self.rows else self.last_record + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +75,7 @@ class BulkReport:
 
     @property
     def unknown_records(self) -> int:
-        """Records of chunks sent but not answered before an interruption (see ChunkStatus)."""
+        """Records of chunks that may or may not have been written (see ChunkStatus)."""
         return sum(c.record_count for c in self.chunks if c.status == "unknown")
 
     @property
@@ -77,7 +93,7 @@ class BulkReport:
             f" {self.failed_records} failed"
         )
         if self.unknown_records or self.interrupted:
-            line += f", {self.unknown_records} unknown (interrupted: sent, no answer read)"
+            line += f", {self.unknown_records} unknown (sent, no usable answer: check before re-sending)"
         if self.stopped_early:
             line += " (stopped after a failure; any later input was not read)"
         return line
@@ -102,7 +118,7 @@ class BulkProgress:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._claimed = False
-        self._read: dict[int, tuple[int, int]] = {}  # index -> (first record, record count)
+        self._read: dict[int, tuple[int, int, RowRanges]] = {}  # index -> (first record, count, rows)
         self._sent: set[int] = set()
         self._outcomes: dict[int, ChunkOutcome] = {}
         self._stopped_early = False
@@ -111,7 +127,7 @@ class BulkProgress:
     @property
     def records_read(self) -> int:
         with self._lock:
-            return sum(count for _, count in self._read.values())
+            return sum(count for _, count, _ in self._read.values())
 
     @property
     def sent(self) -> tuple[int, ...]:
@@ -153,9 +169,9 @@ class BulkProgress:
                 raise InvalidRequestError("a BulkProgress records one run: pass a new one to each run")
             self._claimed = True
 
-    def _chunk_read(self, index: int, first: int, count: int) -> None:
+    def _chunk_read(self, index: int, first: int, count: int, rows: RowRanges) -> None:
         with self._lock:
-            self._read[index] = (first, count)
+            self._read[index] = (first, count, rows)
 
     def _chunk_sent(self, index: int) -> None:
         with self._lock:
@@ -174,7 +190,7 @@ class BulkProgress:
         added: list[ChunkOutcome] = []
         with self._lock:
             self._interrupted = True
-            for index, (first, count) in sorted(self._read.items()):
+            for index, (first, count, rows) in sorted(self._read.items()):
                 if index in self._outcomes:
                     continue
                 sent = index in self._sent
@@ -183,9 +199,8 @@ class BulkProgress:
                     if sent
                     else f"{type(reason).__name__}: interrupted before this chunk was sent"
                 )
-                outcome = ChunkOutcome(
-                    index, first, first + count - 1, count, "unknown" if sent else "failed", error=error
-                )
+                status: ChunkStatus = "unknown" if sent else "failed"
+                outcome = ChunkOutcome(index, first, first + count - 1, count, status, error=error, rows=rows)
                 self._outcomes[index] = outcome
                 added.append(outcome)
         return added
