@@ -90,12 +90,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .drift_changes import BREAKING, Change, merge, sort_changes
+from .drift_changes import BREAKING, Change, sort_changes
 from .drift_compare import compare_documents
+from .drift_ci import render_github_actions, render_junit
 from .drift_other import other_differences
 from .drift_overlay import declared_overlay_operations, overlay_impact
 from .drift_python_api import compare_api, read_api
-from .drift_redocly import located, redocly_diff
 from .drift_report import DriftReport, render_json, render_markdown
 from .errors import PipelineError, SpecError
 from .fetch import DEFAULT_DOCS_URL, display_url
@@ -103,17 +103,24 @@ from .generate import (
     NORMALIZED,
     PACKAGE,
     REPO_ROOT,
+    UPSTREAM,
+    UPSTREAM_META,
     build_client,
     finish_package,
     positive_seconds,
     prepare,
+    read_meta,
     resolve_source,
     sha256,
     write_generator_config,
 )
+from .loader import ensure_openapi3, parse_document
+from .normalize import normalize
 from .routes import write_route_modules
 
 FAIL_ON: Final = ("breaking", "overlay", "any", "never")
+FORMATS: Final = ("text", "markdown", "json", "githubactions", "junit")
+REPORT_JUNIT: Final = "drift-report.xml"
 REPORT_JSON: Final = "drift-report.json"
 REPORT_MD: Final = "drift-report.md"
 
@@ -121,6 +128,8 @@ REPORT_MD: Final = "drift-report.md"
 @dataclass(frozen=True)
 class Options:
     url: str | None
+    base: str | None
+    format: str
     pinned: Path
     generated: Path
     overlay: Path
@@ -130,16 +139,31 @@ class Options:
 
 
 def check(options: Options) -> DriftReport:
-    """Run every check; failures to get the live document end up in ``report.error``, not as exceptions."""
-    report = DriftReport(pinned_path=_shown_path(options.pinned))
+    """Run every check; failures to get either document end up in ``report.error``, not as exceptions.
+
+    Without ``--base`` the base is the pinned upstream document normalized as `nox -s generate` did it
+    (so operations generation left out of the client are compared too), else the pinned document."""
+    report = DriftReport(pinned_path=options.base or _shown_path(options.pinned))
     # the same choice resolve_source makes; shown in the report even when the fetch fails
     report.live_source = display_url(
         options.url or os.environ.get("DIMESCHEDULER_DOCS_URL") or DEFAULT_DOCS_URL
     )
+    left_out: dict[tuple[str, str], str] = {}
     try:
-        pinned_bytes = options.pinned.read_bytes()
-        report.pinned_sha256 = hashlib.sha256(pinned_bytes).hexdigest()
-        pinned = _json_object(pinned_bytes, options.pinned)
+        if options.base is not None:
+            base_source = resolve_source(
+                options.base, offline=False, strict=True, timeout=options.timeout, openapi_dir=options.pinned.parent
+            )
+            report.pinned_path = display_url(base_source.url or base_source.label)
+            base_prepared = prepare(base_source)
+            base, base_text = base_prepared.normalized, base_prepared.normalized_text
+            report.pinned_sha256 = sha256(base_text)
+        else:
+            pinned_bytes = options.pinned.read_bytes()
+            report.pinned_sha256 = hashlib.sha256(pinned_bytes).hexdigest()
+            base = _json_object(pinned_bytes, options.pinned)
+            base_text = pinned_bytes.decode("utf-8")
+            base, left_out = _pinned_base(options.pinned, base)
         source = resolve_source(
             options.url,
             offline=False,
@@ -156,35 +180,52 @@ def check(options: Options) -> DriftReport:
     except PipelineError as exc:
         report.error = str(exc)
         return report
+    except UnicodeDecodeError:
+        report.error = f"the pinned document {options.pinned} is not UTF-8"
+        return report
     report.live_sha256 = sha256(prepared.normalized_text)
     report.live_upstream_sha256 = sha256(prepared.upstream_text)
     live = prepared.normalized
-    identical = prepared.normalized_text.encode("utf-8") == pinned_bytes
+    if prepared.normalized_text == base_text or live == base:
+        report.notes.append("the documents are identical once normalized: nothing to compare")
+        return report
+    report.changes = _document_changes(base, live, left_out)
+    if options.base is not None:
+        report.notes.append("--base given: the Python API and the overlay are compared only for the pinned pair")
+        return report
     with tempfile.TemporaryDirectory(prefix="specpipe-drift-") as tmp:
-        live_path = Path(tmp) / NORMALIZED
-        live_path.write_text(prepared.normalized_text, encoding="utf-8")
-        report.changes = _document_changes(options.pinned, live_path, pinned, live, report.notes)
-        if identical:
-            report.notes.append(
-                "the live document is byte-identical to the pinned copy: client not regenerated"
-            )
-        else:
-            _python_api(options, prepared.normalized_text, Path(tmp), report)
-    _overlay(options, pinned, live, report)
+        _python_api(options, prepared.normalized_text, Path(tmp), report)
+    for operation in report.left_out:
+        left_out.setdefault((operation["method"], operation["path"]), operation["reason"])
+    report.changes = _document_changes(base, live, left_out)
+    _overlay(options, base, live, report)
     return report
 
 
-def _document_changes(
-    pinned_path: Path, live_path: Path, pinned: dict[str, Any], live: dict[str, Any], notes: list[str]
-) -> list[Change]:
-    own = compare_documents(pinned, live)
+def _pinned_base(pinned: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
+    """The pinned upstream document normalized, with the operations generation left out of the client
+    (from upstream.meta.json), or the pinned document itself when there is no upstream copy beside it."""
+    upstream = pinned.parent / UPSTREAM
+    meta = read_meta(pinned.parent / UPSTREAM_META) or {}
+    left_out = {
+        (str(op.get("method")), str(op.get("path"))): str(op.get("reason", ""))
+        for op in meta.get("left_out", [])
+        if isinstance(op, dict)
+    }
     try:
-        found_by_redocly = located(redocly_diff(pinned_path, live_path), pinned, live)
-    except PipelineError as exc:
-        notes.append(f"redocly diff did not run, only the pipeline's own comparison was made: {exc}")
-        found_by_redocly = []
-    merged = merge(found_by_redocly, own)
-    return sort_changes([*merged, *other_differences(pinned, live, merged)])
+        text = upstream.read_text(encoding="utf-8")
+    except OSError:
+        return document, left_out
+    openapi3, _ = ensure_openapi3(parse_document(text, str(upstream)), str(upstream))
+    normalized, _ = normalize(openapi3)
+    return normalized, left_out
+
+
+def _document_changes(
+    base: dict[str, Any], live: dict[str, Any], left_out: dict[tuple[str, str], str]
+) -> list[Change]:
+    own = compare_documents(base, live, left_out)
+    return sort_changes([*own, *other_differences(base, live, own)])
 
 
 def _python_api(options: Options, live_text: str, workdir: Path, report: DriftReport) -> None:
@@ -267,7 +308,21 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     parser = argparse.ArgumentParser(
         prog="nox -s drift --", description="Compare the live vendor document with the pinned copy."
     )
-    parser.add_argument("--url", help="docs page, document URL or local file (default: as `nox -s generate`)")
+    parser.add_argument(
+        "--url", help="revision: docs page, document URL or local file (default: as `nox -s generate`)"
+    )
+    parser.add_argument(
+        "--base",
+        help="base document (URL or local file) to compare with instead of the pinned one; the Python API "
+        "and overlay checks then do not run",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="what to print: a short summary (text, default), the Markdown or JSON report, GitHub Actions "
+        "workflow commands (githubactions) or JUnit XML (junit, also written to drift-report.xml)",
+    )
     parser.add_argument(
         "--out", type=Path, default=REPO_ROOT / "build" / "drift", help="report folder (default build/drift)"
     )
@@ -291,19 +346,32 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     parser.add_argument("--overlay", type=Path, default=REPO_ROOT / "overlay", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    return Options(args.url, args.pinned, args.generated, args.overlay, args.out, args.fail_on, args.timeout)
+    return Options(
+        args.url,
+        args.base,
+        args.format,
+        args.pinned, args.generated, args.overlay, args.out, args.fail_on, args.timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     report = check(options)
     json_path, md_path = write_reports(report, options.out)
-    summary = report.to_json()["summary"]
-    print(
-        f"drift:    {report.status} ({summary['breaking']} breaking, {summary['non_breaking']} non-breaking)"
-    )
-    print(f"live:     {report.live_source or '-'}")
-    print(f"reports:  {json_path}, {md_path}")
+    if options.format == "text":
+        summary = report.to_json()["summary"]
+        print(
+            f"drift:    {report.status} ({summary['breaking']} breaking, {summary['non_breaking']} non-breaking)"
+        )
+        print(f"base:     {report.pinned_path or '-'}")
+        print(f"live:     {report.live_source or '-'}")
+        print(f"reports:  {json_path}, {md_path}")
+    elif options.format == "junit":
+        xml = render_junit(report)
+        (options.out / REPORT_JUNIT).write_text(xml, encoding="utf-8")
+        print(xml, end="")
+    else:
+        renderers = {"markdown": render_markdown, "json": render_json, "githubactions": render_github_actions}
+        print(renderers[options.format](report), end="")
     if report.error is not None:
         print(f"error: {report.error}", file=sys.stderr)
     code = exit_code(report, options.fail_on)

@@ -10,6 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from .drift_rules import BREAKING as LEVEL_BREAKING
+from .drift_rules import INFO, Level, rule
+
 Severity = Literal["breaking", "non-breaking"]
 Origin = Literal["redocly", "pipeline"]
 
@@ -44,6 +47,19 @@ class Change:
     source: Origin
     # Pointers a finding also accounts for (a rename covers the removed and the added name).
     covers: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # breaking / warning / info; left empty, it follows the severity (breaking, else info)
+    level: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.level:
+            object.__setattr__(self, "level", LEVEL_BREAKING if self.severity == BREAKING else INFO)
+
+    @classmethod
+    def of(cls, rule_id: str, location: str, message: str, source: Origin = "pipeline") -> Change:
+        """A finding of rule ``rule_id`` (drift_rules.RULES), its severity and level from the rule."""
+        level: Level = rule(rule_id).level
+        severity: Severity = BREAKING if level == LEVEL_BREAKING else NON_BREAKING
+        return cls(rule_id, severity, location, message, source, level=level)
 
     @property
     def breaking(self) -> bool:
@@ -51,7 +67,9 @@ class Change:
 
     def to_json(self) -> dict[str, str]:
         return {
+            "id": self.cls,
             "class": self.cls,
+            "level": self.level,
             "severity": self.severity,
             "location": self.location,
             "message": self.message,
