@@ -105,7 +105,10 @@ from .generate import (
     REPO_ROOT,
     UPSTREAM,
     UPSTREAM_META,
+    Prepared,
+    Source,
     build_client,
+    dump_json,
     finish_package,
     positive_seconds,
     prepare,
@@ -155,7 +158,7 @@ def check(options: Options) -> DriftReport:
                 options.base, offline=False, strict=True, timeout=options.timeout, openapi_dir=options.pinned.parent
             )
             report.pinned_path = display_url(base_source.url or base_source.label)
-            base_prepared = prepare(base_source)
+            base_prepared = _prepare(base_source, report.notes)
             base, base_text = base_prepared.normalized, base_prepared.normalized_text
             report.pinned_sha256 = sha256(base_text)
         else:
@@ -173,7 +176,7 @@ def check(options: Options) -> DriftReport:
         )
         report.live_source = display_url(source.url or source.label)
         report.live_via = source.via
-        prepared = prepare(source)
+        prepared = _prepare(source, report.notes)
     except OSError as exc:
         report.error = f"cannot read the pinned document {options.pinned}: {exc.strerror or exc}"
         return report
@@ -200,6 +203,28 @@ def check(options: Options) -> DriftReport:
     report.changes = _document_changes(base, live, left_out)
     _overlay(options, base, live, report)
     return report
+
+
+def _prepare(source: Source, notes: list[str]) -> Prepared:
+    """`generate.prepare`, except that a document failing OpenAPI validation is still compared (as strict
+    as the contract, no stricter): the failure becomes a note."""
+    try:
+        return prepare(source)
+    except SpecError as exc:
+        if "is not valid OpenAPI" not in str(exc):
+            raise
+        notes.append(f"{exc}; compared anyway")
+    upstream = parse_document(source.content, source.label)
+    openapi3, _ = ensure_openapi3(upstream, source.label)
+    normalized, fixups = normalize(openapi3)
+    return Prepared(
+        upstream_text=dump_json(upstream),
+        normalized_text=dump_json(normalized),
+        normalized_yaml="",
+        normalized=normalized,
+        fixups=fixups,
+        notes=[],
+    )
 
 
 def _pinned_base(pinned: Path, document: dict[str, Any]) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:

@@ -24,6 +24,10 @@ COMBINATORS: Final = {"anyOf": "any-of", "oneOf": "one-of", "allOf": "all-of"}
 SERIALIZATION: Final = ("in", "style", "explode", "allowReserved")
 # media types the generated client sends (request) and reads (response); others it never uses
 _SENT_MEDIA: Final = ("multipart/form-data", "application/x-www-form-urlencoded", "application/octet-stream")
+_SCHEMA_VALUED: Final = frozenset(
+    {"contains", "if", "then", "else", "not", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+     "contentSchema", "dependentSchemas", "patternProperties"}
+)  # fmt: skip
 _EMPTY: Final[Mapping[str, Any]] = {}
 _MAX_DEPTH: Final = 40
 
@@ -55,6 +59,7 @@ class _Comparison:
         self.live = live
         self.left_out = left_out
         self.changes: list[Change] = []
+        self.renamed: dict[str, str] = {}  # old path -> new path, for paths whose parameters were renamed
         self.note = ""  # appended to messages about an operation left out of the client
 
     def add(self, rule_id: str, location: str, message: str) -> None:
@@ -142,6 +147,18 @@ class _Comparison:
 
     def paths(self) -> None:
         old_paths, new_paths = _dict(self.base.get("paths")), _dict(self.live.get("paths"))
+        # a path whose parameters were only renamed is the same route: compare it under its old name
+        old_shapes = {_shape(path): path for path in old_paths}
+        renamed = {
+            old_shapes[_shape(path)]: path
+            for path in new_paths
+            if path not in old_paths and old_shapes.get(_shape(path)) not in (None, *new_paths)
+        }
+        self.renamed = renamed
+        new_paths = {
+            **{path: item for path, item in new_paths.items() if path not in renamed.values()},
+            **{old: new_paths[new] for old, new in renamed.items()},
+        }
         for path, item in old_paths.items():
             if path not in new_paths:
                 methods = [m for m in HTTP_METHODS if m in _dict(item)]
@@ -208,7 +225,7 @@ class _Comparison:
 
     def parameters(self, name: str, path: str, method: str, old_item: Node, new_item: Node) -> None:
         old_params = _parameters(self.base, path, method, old_item)
-        new_params = _parameters(self.live, path, method, new_item)
+        new_params = _parameters(self.live, self.renamed.get(path, path), method, new_item)
         for key, (old, at) in old_params.items():
             label = f"`{key[1]}` {key[0]} parameter of `{name}`"
             if key not in new_params:
@@ -386,6 +403,11 @@ class _Comparison:
             return
         if _canonical(old) == _canonical(new):
             return
+        for key, name in (("oneOf", "one-of"), ("anyOf", "any-of")):
+            if key in new and key not in old and not any(k in old for k in COMBINATORS) and "type" not in new:
+                message = f"{_cap(label)} was wrapped in `{key}` of {len(_list(new[key]))} subschemas."
+                self.add(f"{prefix}-wrapped-in-{name}", child(at, key), message)
+                return
         self.types(old, new, at, prefix, label)
         self.enum(old, new, at, prefix, label)
         self.bounds(old, new, at, prefix, label)
@@ -412,9 +434,16 @@ class _Comparison:
             return
         shown = f"from {_show_type(old)} to {_show_type(new)}"
         kind = _type_change(old_types, old.get("format"), new_types, new.get("format"))
+        if prefix.startswith("request-parameter") and new_types == {"string"} and new.get("format") is None:
+            kind = "generalized"  # parameters travel as text: every old value is a string on the wire
         self.add(f"{prefix}-type-{kind}", child(at, "type"), f"Type of {label} changed {shown}.")
 
     def enum(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
+        old_extensible, new_extensible = _list(old.get("x-extensible-enum")), _list(new.get("x-extensible-enum"))
+        for value in old_extensible:
+            if value not in new_extensible and prefix.startswith("request-") and prefix.count("-") == 1:
+                message = f"Extensible enum value {_show(value)} of {label} was removed."
+                self.add(f"{prefix}-x-extensible-enum-value-removed", child(at, "x-extensible-enum"), message)
         if "enum" not in old and "enum" not in new:
             return
         if "enum" not in old:
@@ -446,21 +475,35 @@ class _Comparison:
             message = f"`{keyword}` of {label}: {_show(old.get(keyword))} -> {_show(new.get(keyword))}."
             self.add(f"{prefix}-{name}-{what}", child(at, keyword), message)
             del tightens
-        old_pattern, new_pattern = old.get("pattern"), new.get("pattern")
+        old_pattern, new_pattern = old.get("pattern") or None, new.get("pattern") or None  # '' matches all
         if old_pattern != new_pattern:
             what = "added" if old_pattern is None else "removed" if new_pattern is None else "changed"
             message = f"`pattern` of {label}: {_show(old_pattern)} -> {_show(new_pattern)}."
             self.add(f"{prefix}-pattern-{what}", child(at, "pattern"), message)
 
     def keywords(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
+        direction, subject = prefix.split("-", 1)
         for keyword, name in KEYWORDS.items():
             before, after = old.get(keyword), new.get(keyword)
             if _canonical(before) == _canonical(after) or (keyword == "uniqueItems" and not before and not after):
                 continue
+            if keyword in _SCHEMA_VALUED and isinstance(before, dict) and isinstance(after, dict):
+                if keyword in ("dependentSchemas", "patternProperties"):
+                    for key in before.keys() & after.keys():
+                        self.schema(before[key], after[key], child(at, keyword, key), direction, subject, f"`{keyword}` `{key}` of {label}")
+                    if before.keys() == after.keys():
+                        continue
+                else:
+                    self.schema(before, after, child(at, keyword), direction, subject, f"`{keyword}` of {label}")
+                    continue
             what = "added" if before is None else "removed" if after is None else "changed"
             self.add(f"{prefix}-{name}-{what}", child(at, keyword), f"`{keyword}` of {label} was {what}.")
         old_prefix, new_prefix = old.get("prefixItems"), new.get("prefixItems")
-        if _canonical(old_prefix) != _canonical(new_prefix):
+        if isinstance(old_prefix, list) and isinstance(new_prefix, list) and len(old_prefix) == len(new_prefix):
+            for index, (before, after) in enumerate(zip(old_prefix, new_prefix, strict=True)):
+                item_label = f"`prefixItems` #{index} of {label}"
+                self.schema(before, after, child(at, "prefixItems", index), direction, subject, item_label)
+        elif _canonical(old_prefix) != _canonical(new_prefix):
             what = "added" if old_prefix is None else "removed" if new_prefix is None else "changed"
             self.add(f"{prefix}-prefix-items-{what}", child(at, "prefixItems"), f"`prefixItems` of {label} was {what}.")
 
@@ -603,6 +646,10 @@ def _parameters(doc: Node, path: str, method: str, item: Node) -> dict[tuple[str
             key = (location, name.lower() if location == "header" else name)
             found[key] = (node, pointer(*level, "parameters", index))
     return found
+
+
+def _shape(path: str) -> str:
+    return "/".join("{}" if part.startswith("{") and part.endswith("}") else part for part in path.split("/"))
 
 
 def _type_change(old: frozenset[str], old_format: Any, new: frozenset[str], new_format: Any) -> str:

@@ -88,12 +88,6 @@ _NAMED: Final[dict[str, tuple[Level, str]]] = {
         "oasdiff: ERR; the generated signature carries the old default and sends it",
     ),
     "request-parameter-became-enum": (BREAKING, "values old calls send may now be rejected"),
-    "request-parameter-x-extensible-enum-value-removed": (BREAKING, "a value old calls send is gone"),
-    "request-property-x-extensible-enum-value-removed": (BREAKING, "a value old calls send is gone"),
-    "request-parameter-property-type-changed": (
-        WARNING,
-        "a property of a structured parameter changed type: old calls may be rejected",
-    ),
     # request bodies
     "request-body-removed": (BREAKING, "old calls send a body the operation no longer documents"),
     "request-body-added-required": (BREAKING, "old calls send no body"),
@@ -194,11 +188,19 @@ _SCHEMA: Final[dict[str, tuple[Level, Level, str]]] = {
         "oasdiff: WARN in responses; the generated `from_dict` calls Enum(value): unknown -> ValueError",
     ),
     "enum-value-removed": (BREAKING, INFO, "old calls may send the value; a response promises more"),
+    "x-extensible-enum-value-removed": (BREAKING, INFO, "a value old calls may send is gone"),
     "enum-removed": (INFO, BREAKING, "(own) any value: requests accept more, old response enums cannot parse"),
     "any-of-added": (INFO, BREAKING, "a request accepts more; a response may hold an unknown shape"),
     "one-of-added": (INFO, BREAKING, "a request accepts more; a response may hold an unknown shape"),
     "any-of-removed": (BREAKING, INFO, "old calls may send the removed shape; a response promises more"),
     "one-of-removed": (BREAKING, INFO, "old calls may send the removed shape; a response promises more"),
+    "wrapped-in-one-of": (
+        BREAKING,
+        BREAKING,
+        "oneOf accepts a value matching exactly one subschema (an old request may match several); a "
+        "response may be a shape the old model cannot read",
+    ),
+    "wrapped-in-any-of": (INFO, BREAKING, "a request accepts more; a response may be an unknown shape"),
     "all-of-added": (BREAKING, INFO, "another schema to satisfy: requests accept less, responses promise more"),
     "all-of-removed": (WARNING, INFO, "one schema less to satisfy"),
     "discriminator-added": (INFO, INFO, "the generated client does not route on the discriminator"),
