@@ -401,8 +401,9 @@ class _Comparison:
                 rule_id = f"{prefix}-type-{'generalized' if what == 'removed' else 'specialized'}"
                 self.add(rule_id, at, f"The schema of {label} was {what}.")
             return
-        if _canonical(old) == _canonical(new):
-            return
+        text = _canonical(old)
+        if text == _canonical(new) and '"$ref"' not in text:
+            return  # equal, and no reference inside that could lead to a component that changed
         for key, name in (("oneOf", "one-of"), ("anyOf", "any-of")):
             if key in new and key not in old and not any(k in old for k in COMBINATORS) and "type" not in new:
                 message = f"{_cap(label)} was wrapped in `{key}` of {len(_list(new[key]))} subschemas."

@@ -131,14 +131,6 @@ def render_markdown(report: DriftReport) -> str:
     drift-report.json. At most MAX_LINES lines whatever the drift."""
     data = report.to_json()
     lines = [f"## Contract drift: {_HEADLINES[report.status]}", ""]
-    if report.status == "breaking" and not any(c.severity == BREAKING for c in report.overlay):
-        lines += [
-            "**No overlay method is affected:** what breaks is the raw client (`dimescheduler_raw` names, "
-            "e.g. renamed models) or parts of the document no overlay method uses; code using "
-            "`dimescheduler_openapi` keeps working (`--fail-on overlay` fails only when an overlay method "
-            "is affected).",
-            "",
-        ]
     if report.error is not None:
         lines += [f"**Error:** {_cell(report.error)}", ""]
     lines += [
@@ -150,7 +142,7 @@ def render_markdown(report: DriftReport) -> str:
     ]
     if report.status != "unavailable":
         lines += _summary(report)
-        lines += _overlay(report.overlay)
+        lines += _overlay(report.overlay, report.status == "breaking")
         lines += _left_out(report.left_out)
         lines += _python_api(report.python_api)
         lines += _document_changes(report.changes)
@@ -187,9 +179,16 @@ def _summary(report: DriftReport) -> list[str]:
     return [*lines, ""]
 
 
-def _overlay(changes: list[OverlayChange]) -> list[str]:
+def _overlay(changes: list[OverlayChange], breaking: bool = False) -> list[str]:
     if not changes:
-        return ["### Overlay methods affected", "", "None.", ""]
+        said = (
+            "None: what breaks is the raw client (`dimescheduler_raw` names, e.g. renamed models) or parts of "
+            "the document no overlay method uses; code using `dimescheduler_openapi` keeps working "
+            "(`--fail-on overlay` fails only when an overlay method is affected)."
+            if breaking
+            else "None."
+        )
+        return ["### Overlay methods affected", "", said, ""]
     by_accessor: dict[str, list[OverlayChange]] = {}
     for change in changes:
         by_accessor.setdefault(change.accessor.rpartition(".")[0] or change.accessor, []).append(change)
