@@ -238,7 +238,7 @@ def _pinned_base(pinned: Path, document: dict[str, Any]) -> tuple[dict[str, Any]
         if isinstance(op, dict)
     }
     try:
-        text = upstream.read_text(encoding="utf-8")
+        text = upstream.read_bytes()
     except OSError:
         return document, left_out
     openapi3, _ = ensure_openapi3(parse_document(text, str(upstream)), str(upstream))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 from .drift_changes import MISSING, Change, child, pointer, resolve
@@ -59,11 +60,14 @@ class _Comparison:
         self.live = live
         self.left_out = left_out
         self.changes: list[Change] = []
+        self.via: set[str] = set()  # components followed through $ref in the current operation
         self.renamed: dict[str, str] = {}  # old path -> new path, for paths whose parameters were renamed
         self.note = ""  # appended to messages about an operation left out of the client
 
     def add(self, rule_id: str, location: str, message: str) -> None:
-        self.changes.append(Change.of(rule_id, location, message + self.note))
+        change = Change.of(rule_id, location, message + self.note)
+        # components reached through $ref on the way: the safety net (drift_other) counts them explained
+        self.changes.append(replace(change, covers=tuple(sorted(self.via))))
 
     # servers and security
 
@@ -198,6 +202,7 @@ class _Comparison:
     def operation(self, path: str, method: str, old_item: Node, new_item: Node) -> None:
         name = f"{method.upper()} {path}"
         at = pointer("paths", path, method)
+        self.via = set()
         old_op, new_op = _dict(old_item[method]), _dict(new_item[method])
         old_id, new_id = old_op.get("operationId"), new_op.get("operationId")
         if old_id != new_id:
@@ -224,6 +229,9 @@ class _Comparison:
         self.responses(name, at, old_op, new_op)
 
     def parameters(self, name: str, path: str, method: str, old_item: Node, new_item: Node) -> None:
+        for item in (old_item, new_item):
+            for owner in (item, _dict(item.get(method))):
+                self.via.update(_ref_of(param) for param in _list(owner.get("parameters")) if _ref_of(param))
         old_params = _parameters(self.base, path, method, old_item)
         new_params = _parameters(self.live, self.renamed.get(path, path), method, new_item)
         for key, (old, at) in old_params.items():
@@ -260,6 +268,10 @@ class _Comparison:
             what = "added" if old_default is None else "removed" if new_default is None else "changed"
             message = f"Default of the {label}: {_show(old_default)} -> {_show(new_default)}."
             self.add(f"request-parameter-default-value-{what}", child(at, "schema", "default"), message)
+        if new.get("in") != "path" and _scalar_to_array(_dict(old_schema), _dict(new_schema)):
+            message = f"The {label} became an array of {_show_type(_dict(_dict(new_schema).get('items')))}."
+            self.add("request-parameter-type-generalized", child(at, "schema", "type"), message)
+            return
         self.schema(old.get("schema"), new.get("schema"), child(at, "schema"), "request", "parameter", f"the {label}")
 
     def request_body(self, name: str, at: str, old_op: Node, new_op: Node) -> None:
@@ -372,6 +384,7 @@ class _Comparison:
             ref = node.get("$ref")
             if not (isinstance(ref, str) and ref.startswith("#/")):
                 return node
+            self.via.add(ref)
             found = resolve(doc, ref)
             node = None if found is MISSING else found
         return None
@@ -647,6 +660,22 @@ def _parameters(doc: Node, path: str, method: str, item: Node) -> dict[tuple[str
             key = (location, name.lower() if location == "header" else name)
             found[key] = (node, pointer(*level, "parameters", index))
     return found
+
+
+def _scalar_to_array(old: Node, new: Node) -> bool:
+    """A query, header or cookie parameter that became an array accepting every old value: one value is
+    sent the same way as an array of one (``?q=5``), so old calls stay valid."""
+    old_types = _types(old) - {"null"}
+    if not old_types or "array" in old_types or "object" in old_types or _types(new) != {"array"}:
+        return False
+    items = _dict(new.get("items"))
+    constrained = set(items) - {"type", "description", "title", "example", "examples"}
+    if constrained or any(key in new for key in ("minItems", "maxItems", "enum", "const")):
+        return False
+    accepted = _types(items)
+    return "string" in accepted or all(
+        t in accepted or (t == "integer" and "number" in accepted) for t in old_types
+    )
 
 
 def _shape(path: str) -> str:
