@@ -1,80 +1,58 @@
-"""`nox -s drift`: compare the live vendor document with the pinned copy and rate the drift for clients.
+"""`nox -s drift`: compare two OpenAPI documents and rate the drift for code built on the pinned client.
 
-The live document is found and fetched exactly as `nox -s generate` does it (``--url``, else
-``$DIMESCHEDULER_DOCS_URL``, else the vendor's docs page; docs pages are searched for the document link),
-then parsed, converted and normalized with the same fix-ups. It is compared with the pinned
-``openapi/dimescheduler.json`` by ``redocly diff`` (pinned @redocly/cli) and by the pipeline's own check
-(`drift_compare`), merged into one list of `Change`s. The client is then regenerated from the live
-document into a temporary folder and its public API compared with the committed
-``generated/dimescheduler_raw``; overlay accessor methods whose operation disappeared are listed.
-Nothing under ``openapi/`` or ``generated/`` is ever written.
+Revision (``--url``): found and fetched exactly as `nox -s generate` does it (``--url``, else
+``$DIMESCHEDULER_DOCS_URL``, else the vendor's docs page; docs pages are searched for the document link), then
+parsed, converted and normalized with the same fix-ups (a document failing OpenAPI validation is still
+compared; the failure is a note). Base: ``--base FILE_OR_URL``, prepared the same way; by default the pinned
+``openapi/upstream.json`` normalized as generation did it, so operations generation left out of the client
+(``left_out`` of ``openapi/upstream.meta.json``) are compared like any other and said to be left out; without
+an upstream copy, the pinned ``openapi/dimescheduler.json``. Documents identical once normalized are ``none``.
 
-Exit status: 1 when the live document cannot be fetched, parsed or validated (status ``unavailable``,
-whatever ``--fail-on`` says: a check that did not run never passes), 1 when the drift reaches
-``--fail-on`` (``breaking``, the default: breaking drift; ``overlay``: breaking drift for an overlay
-method (renamed raw models and functions alone pass); ``any``: any drift; ``never``: report only),
-else 0.
+The comparison (`drift_compare`) names each finding with a rule of `drift_rules.RULES`: oasdiff's rule ID
+where one matches, a level (breaking / warning / info) decided from what the generated Python client and
+the overlay do, direction-aware (a request accepting more and a response promising more do not break).
+For the pinned pair only, the client is also regenerated from the revision into a temporary folder and its
+public API compared with the committed ``generated/dimescheduler_raw``, and overlay accessor methods whose
+operation is broken are listed. Nothing under ``openapi/`` or ``generated/`` is ever written.
+
+Output: ``drift-report.json`` and ``drift-report.md`` in ``--out`` always (the Markdown also appended to
+``$GITHUB_STEP_SUMMARY``); ``--format`` picks what is printed: ``text`` (a summary, default), ``markdown``,
+``json``, ``githubactions`` (workflow commands: ``::error`` / ``::warning`` / ``::notice`` per finding,
+titled with the rule ID) or ``junit`` (also written to ``drift-report.xml``; breaking findings fail).
+
+Exit status: 1 when either document cannot be fetched or parsed (status ``unavailable``, whatever
+``--fail-on`` says: a check that did not run never passes), 1 when the drift reaches ``--fail-on``
+(``breaking``, the default; ``overlay``: breaking drift for an overlay method; ``any``: any finding;
+``never``: report only), else 0.
 
 ``drift-report.json`` (``schema_version`` 1; keys are only ever added within a schema version)::
 
     {
       "schema_version": 1,
       "status": "none" | "non-breaking" | "breaking" | "unavailable",
-      "error": null | "<one line: why the live document could not be checked>",
-      "live": {
-        "source": "<URL or path the document came from, secrets masked>" | null,
-        "via": "direct" | "file" | "well-known" | "<link kind on a docs page>" | null,
-        "sha256": "<SHA-256 of the normalized live document as `nox -s generate` would write
-                   openapi/dimescheduler.json: equal to pinned.sha256 iff regenerating changes nothing>",
-        "upstream_sha256": "<SHA-256 of the live document as openapi/upstream.json would hold it,
-                            comparable with openapi/upstream.meta.json>"
-      },
-      "pinned": {"path": "<pinned document>", "sha256": "<SHA-256 of its bytes>" | null},
+      "error": null | "<one line: why a document could not be checked>",
+      "live": {"source": "<revision URL or path, secrets masked>" | null, "via": "<how it was found>" | null,
+               "sha256": "<SHA-256 of the normalized revision>",
+               "upstream_sha256": "<SHA-256 of the revision as openapi/upstream.json would hold it>"},
+      "pinned": {"path": "<base document>", "sha256": "<SHA-256 of its bytes (--base: normalized)>" | null},
       "summary": {"breaking": <int>, "non_breaking": <int>},   # over the three lists below
       "changes": [                         # the document comparison, breaking first
-        {"class": "<see below>", "severity": "breaking" | "non-breaking",
-         "location": "<JSON pointer, e.g. #/components/schemas/Job/properties/jobNo>",
-         "message": "<one line>", "source": "redocly" | "pipeline"}
+        {"id": "<rule ID, e.g. response-property-became-optional>", "class": "<the same rule ID>",
+         "level": "breaking" | "warning" | "info", "severity": "breaking" | "non-breaking",
+         "location": "<JSON pointer into the document the thing lives in>",
+         "message": "<one line, old -> new where a value changed>", "source": "pipeline"}
       ],
-      "python_api": [                      # public API of the regenerated dimescheduler_raw vs generated/
-        {"kind": "removed" | "changed" | "added", "severity": "breaking" | "non-breaking",
-         "object": "<dotted name>", "message": "<one line>"}
-      ],
-      "overlay": [                         # accessor methods the live document breaks (drift_overlay.py)
-        {"accessor": "<accessor.method, e.g. jobs.get_all>", "operation": "<METHOD /path>",
-         "kind": "route-removed" | "left-out" | "model-removed" | "field-removed" | "field-changed",
-         "severity": "breaking", "message": "<one line>"}
-      ],
-      "left_out": [                        # operations `nox -s generate` would leave out of the client
-        {"method": "<METHOD>", "path": "<path template>", "reason": "<one line>"}
-      ],
+      "python_api": [{"kind": "removed" | "changed" | "added", "severity": ..., "object": "<dotted name>",
+                      "message": "<one line>"}],   # pinned pair only
+      "overlay": [{"accessor": "<accessor.method>", "operation": "<METHOD /path>", "kind": "...",
+                   "severity": "breaking", "message": "<one line>"}],   # pinned pair only
+      "left_out": [{"method": "<METHOD>", "path": "<path template>", "reason": "<one line>"}],
       "notes": ["<one line: a check that could not run, a skipped step>"]
     }
 
 ``status`` is ``breaking`` if any entry of the three lists is breaking, ``non-breaking`` if there are
-entries but none breaking, ``none`` if all three are empty. Change classes, breaking unless marked
-(``*`` means: breaking or not depending on the direction the schema travels):
-
-- paths and operations: ``path-removed``, ``operation-removed``, ``operation-id-changed`` (the Python
-  function is renamed), ``path-added`` / ``operation-added`` (non-breaking)
-- parameters: ``parameter-removed`` (also renamed or moved), ``parameter-became-required`` (also a new
-  required one), ``parameter-serialization-changed``, ``parameter-added`` / ``parameter-no-longer-required``
-  (non-breaking)
-- bodies and responses: ``request-body-removed``, ``request-body-became-required``, ``response-removed``,
-  ``response-header-removed``, ``media-type-removed``, ``request-body-added`` / ``response-added`` /
-  ``media-type-added`` (non-breaking)
-- schemas: ``schema-removed``, ``property-removed`` (also renamed), ``type-changed`` (also nullability and
-  a changed ``$ref``), ``format-changed``, ``constraint-changed`` (tightened, as redocly rates it),
-  ``combinator-changed``, ``enum-values-removed``, ``enum-values-added`` (* breaking when the schema is
-  read from responses), ``property-became-required`` (* breaking when sent in requests),
-  ``property-no-longer-required`` (* breaking when read from responses), ``schema-added`` /
-  ``property-added`` (non-breaking)
-- ``security-changed`` (requirements or a scheme), ``servers-changed`` (a server removed or changed;
-  only added: non-breaking), ``security-scheme-added`` (non-breaking)
-- ``generation-failed``: the client cannot be generated from the live document
-- ``other`` (non-breaking): an operation, component or top-level section (``info``, ``tags``, ...)
-  differs without any of the above inside it (descriptions, examples, extensions)
-- ``redocly:<rule-id>``: a verdict of a redocly rule this version does not know
+entries but none breaking, ``none`` if all three are empty. The rules, their levels and why: drift_rules.py
+and docs/guides/drift.md.
 """
 
 from __future__ import annotations
@@ -91,8 +69,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from .drift_changes import BREAKING, Change, sort_changes
-from .drift_compare import compare_documents
 from .drift_ci import render_github_actions, render_junit
+from .drift_compare import compare_documents
 from .drift_other import other_differences
 from .drift_overlay import declared_overlay_operations, overlay_impact
 from .drift_python_api import compare_api, read_api
@@ -155,7 +133,11 @@ def check(options: Options) -> DriftReport:
     try:
         if options.base is not None:
             base_source = resolve_source(
-                options.base, offline=False, strict=True, timeout=options.timeout, openapi_dir=options.pinned.parent
+                options.base,
+                offline=False,
+                strict=True,
+                timeout=options.timeout,
+                openapi_dir=options.pinned.parent,
             )
             report.pinned_path = display_url(base_source.url or base_source.label)
             base_prepared = _prepare(base_source, report.notes)
@@ -194,7 +176,9 @@ def check(options: Options) -> DriftReport:
         return report
     report.changes = _document_changes(base, live, left_out)
     if options.base is not None:
-        report.notes.append("--base given: the Python API and the overlay are compared only for the pinned pair")
+        report.notes.append(
+            "--base given: the Python API and the overlay are compared only for the pinned pair"
+        )
         return report
     with tempfile.TemporaryDirectory(prefix="specpipe-drift-") as tmp:
         _python_api(options, prepared.normalized_text, Path(tmp), report)
@@ -375,7 +359,13 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         args.url,
         args.base,
         args.format,
-        args.pinned, args.generated, args.overlay, args.out, args.fail_on, args.timeout)
+        args.pinned,
+        args.generated,
+        args.overlay,
+        args.out,
+        args.fail_on,
+        args.timeout,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,7 +55,9 @@ def render_junit(report: DriftReport) -> str:
         (change.cls, change.level, f"{change.message} [{change.location}]", change.level == BREAKING)
         for change in report.changes
     ]
-    rows += [(f"python-api-{c.kind}", c.severity, c.message, c.severity == BREAKING) for c in report.python_api]
+    rows += [
+        (f"python-api-{c.kind}", c.severity, c.message, c.severity == BREAKING) for c in report.python_api
+    ]
     rows += [(f"overlay-{c.kind}", c.severity, c.message, c.severity == BREAKING) for c in report.overlay]
     for rule_id, level, message, failed in rows:
         tests += 1

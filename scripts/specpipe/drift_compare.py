@@ -213,7 +213,11 @@ class _Comparison:
                 if new_id is None
                 else "api-operation-id-changed"
             )
-            self.add(rule_id, child(at, "operationId"), f"operationId of `{name}`: {_show(old_id)} -> {_show(new_id)}.")
+            self.add(
+                rule_id,
+                child(at, "operationId"),
+                f"operationId of `{name}`: {_show(old_id)} -> {_show(new_id)}.",
+            )
         if not old_op.get("deprecated") and new_op.get("deprecated"):
             self.add("endpoint-deprecated", child(at, "deprecated"), f"`{name}` was deprecated.")
         elif old_op.get("deprecated") and not new_op.get("deprecated"):
@@ -246,7 +250,9 @@ class _Comparison:
                 continue
             label = f"`{key[1]}` {key[0]} parameter"
             if key[0] == "path":
-                self.add("new-request-path-parameter", at, f"Path parameter `{key[1]}` was added to `{name}`.")
+                self.add(
+                    "new-request-path-parameter", at, f"Path parameter `{key[1]}` was added to `{name}`."
+                )
             elif new.get("required") is True:
                 self.add("new-required-request-parameter", at, f"Required {label} was added to `{name}`.")
             else:
@@ -255,14 +261,21 @@ class _Comparison:
     def parameter(self, label: str, old: Node, new: Node, at: str) -> None:
         was, now = old.get("required") is True, new.get("required") is True
         if now and not was:
-            self.add("request-parameter-became-required", child(at, "required"), f"The {label} became required.")
+            self.add(
+                "request-parameter-became-required", child(at, "required"), f"The {label} became required."
+            )
         elif was and not now:
-            self.add("request-parameter-became-optional", child(at, "required"), f"The {label} became optional.")
+            self.add(
+                "request-parameter-became-optional", child(at, "required"), f"The {label} became optional."
+            )
         for key in SERIALIZATION:
             if old.get(key) != new.get(key):
                 message = f"`{key}` of the {label}: {_show(old.get(key))} -> {_show(new.get(key))}."
                 self.add("request-parameter-serialization-changed", child(at, key), message)
-        old_schema, new_schema = self.deref(self.base, old.get("schema")), self.deref(self.live, new.get("schema"))
+        old_schema, new_schema = (
+            self.deref(self.base, old.get("schema")),
+            self.deref(self.live, new.get("schema")),
+        )
         old_default, new_default = _dict(old_schema).get("default"), _dict(new_schema).get("default")
         if old_default != new_default and not now:
             what = "added" if old_default is None else "removed" if new_default is None else "changed"
@@ -272,7 +285,9 @@ class _Comparison:
             message = f"The {label} became an array of {_show_type(_dict(_dict(new_schema).get('items')))}."
             self.add("request-parameter-type-generalized", child(at, "schema", "type"), message)
             return
-        self.schema(old.get("schema"), new.get("schema"), child(at, "schema"), "request", "parameter", f"the {label}")
+        self.schema(
+            old.get("schema"), new.get("schema"), child(at, "schema"), "request", "parameter", f"the {label}"
+        )
 
     def request_body(self, name: str, at: str, old_op: Node, new_op: Node) -> None:
         old = self.deref(self.base, old_op.get("requestBody"))
@@ -286,13 +301,21 @@ class _Comparison:
         if old is None:
             required = new.get("required") is True
             rule_id = "request-body-added-required" if required else "request-body-added-optional"
-            self.add(rule_id, body_at, f"`{name}` now takes a{' required' if required else 'n optional'} request body.")
+            self.add(
+                rule_id,
+                body_at,
+                f"`{name}` now takes a{' required' if required else 'n optional'} request body.",
+            )
             return
         label = f"the request body of `{name}`"
         if new.get("required") is True and old.get("required") is not True:
-            self.add("request-body-became-required", child(body_at, "required"), f"{_cap(label)} became required.")
+            self.add(
+                "request-body-became-required", child(body_at, "required"), f"{_cap(label)} became required."
+            )
         elif old.get("required") is True and new.get("required") is not True:
-            self.add("request-body-became-optional", child(body_at, "required"), f"{_cap(label)} became optional.")
+            self.add(
+                "request-body-became-optional", child(body_at, "required"), f"{_cap(label)} became optional."
+            )
         self.content(label, old, new, body_at, "request")
 
     def responses(self, name: str, at: str, old_op: Node, new_op: Node) -> None:
@@ -302,7 +325,9 @@ class _Comparison:
             label = f"the `{status}` response of `{name}`"
             success = str(status).startswith("2")
             if status not in new_responses:
-                rule_id = "response-success-status-removed" if success else "response-non-success-status-removed"
+                rule_id = (
+                    "response-success-status-removed" if success else "response-non-success-status-removed"
+                )
                 self.add(rule_id, status_at, f"{_cap(label)} was removed.")
                 continue
             old, new = self.deref(self.base, response), self.deref(self.live, new_responses[status])
@@ -314,7 +339,9 @@ class _Comparison:
             if status not in old_responses:
                 success = str(status).startswith("2")
                 rule_id = "response-success-status-added" if success else "response-non-success-status-added"
-                self.add(rule_id, child(at, "responses", status), f"A `{status}` response was added to `{name}`.")
+                self.add(
+                    rule_id, child(at, "responses", status), f"A `{status}` response was added to `{name}`."
+                )
 
     def headers(self, label: str, old: Node, new: Node, at: str) -> None:
         old_headers, new_headers = _lower_keys(old.get("headers")), _lower_keys(new.get("headers"))
@@ -323,7 +350,9 @@ class _Comparison:
             old_header = _dict(self.deref(self.base, value))
             required = old_header.get("required") is True
             if key not in new_headers:
-                rule_id = "required-response-header-removed" if required else "optional-response-header-removed"
+                rule_id = (
+                    "required-response-header-removed" if required else "optional-response-header-removed"
+                )
                 self.add(rule_id, header_at, f"Header `{header}` of {label} was removed.")
                 continue
             new_header = _dict(self.deref(self.live, new_headers[key][1]))
@@ -344,7 +373,11 @@ class _Comparison:
             )
         for key, (header, _) in new_headers.items():
             if key not in old_headers:
-                self.add("response-header-added", child(at, "headers", header), f"Header `{header}` was added to {label}.")
+                self.add(
+                    "response-header-added",
+                    child(at, "headers", header),
+                    f"Header `{header}` was added to {label}.",
+                )
 
     def content(self, label: str, old: Node, new: Node, at: str, direction: str) -> None:
         old_content, new_content = _dict(old.get("content")), _dict(new.get("content"))
@@ -352,9 +385,11 @@ class _Comparison:
             media_at = child(at, "content", media)
             if media not in new_content:
                 used = is_json_media(media) or (direction == "request" and media.lower() in _SENT_MEDIA)
-                rule_id = f"{direction}-{'body' if direction == 'request' else ''}media-type-removed"
-                rule_id = rule_id.replace("-media", "-body-media") if direction == "request" else rule_id
-                rule_id = f"{direction}-body-media-type-removed" if direction == "request" else "response-media-type-removed"
+                rule_id = (
+                    "request-body-media-type-removed"
+                    if direction == "request"
+                    else "response-media-type-removed"
+                )
                 if not used:
                     rule_id += "-unused"
                 self.add(rule_id, media_at, f"Media type `{media}` of {label} was removed.")
@@ -371,7 +406,9 @@ class _Comparison:
             )
         for media in new_content:
             if media not in old_content:
-                rule_id = "request-body-media-type-added" if direction == "request" else "response-media-type-added"
+                rule_id = (
+                    "request-body-media-type-added" if direction == "request" else "response-media-type-added"
+                )
                 self.add(rule_id, child(at, "content", media), f"Media type `{media}` was added to {label}.")
 
     # schemas
@@ -402,7 +439,7 @@ class _Comparison:
         if old_raw is None and new_raw is None:
             return
         pair = (_ref_of(old_raw), _ref_of(new_raw))
-        if pair[0] and pair[0] == pair[1] and pair in seen or len(seen) > _MAX_DEPTH:
+        if (pair[0] and pair[1] and pair in seen) or len(seen) > _MAX_DEPTH:
             return  # a recursive schema: this pair is being compared further up
         if pair[0] and pair[1]:
             seen = seen | {pair}
@@ -431,12 +468,17 @@ class _Comparison:
         self.properties(old, new, at, direction, inner, label, seen)
         for key, what in (("items", "items"), ("additionalProperties", "values")):
             if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
-                self.schema(old[key], new[key], child(at, key), direction, subject, f"the {what} of {label}", seen)
+                self.schema(
+                    old[key], new[key], child(at, key), direction, subject, f"the {what} of {label}", seen
+                )
         self.combinators(old, new, at, direction, subject, label, seen)
 
     def types(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
         old_types, new_types = _types(old), _types(new)
-        old_null, new_null = "null" in old_types or old.get("nullable") is True, "null" in new_types or new.get("nullable") is True
+        old_null, new_null = (
+            "null" in old_types or old.get("nullable") is True,
+            "null" in new_types or new.get("nullable") is True,
+        )
         old_types, new_types = old_types - {"null"}, new_types - {"null"}
         if new_null and not old_null:
             self.add(f"{prefix}-became-nullable", at, f"{_cap(label)} became nullable.")
@@ -444,7 +486,7 @@ class _Comparison:
             self.add(f"{prefix}-became-not-nullable", at, f"{_cap(label)} is no longer nullable.")
         old_key = (old_types, old.get("format"))
         new_key = (new_types, new.get("format"))
-        if old_key == new_key or not old_types and not new_types and old.get("format") == new.get("format"):
+        if old_key == new_key:
             return
         shown = f"from {_show_type(old)} to {_show_type(new)}"
         kind = _type_change(old_types, old.get("format"), new_types, new.get("format"))
@@ -453,7 +495,10 @@ class _Comparison:
         self.add(f"{prefix}-type-{kind}", child(at, "type"), f"Type of {label} changed {shown}.")
 
     def enum(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
-        old_extensible, new_extensible = _list(old.get("x-extensible-enum")), _list(new.get("x-extensible-enum"))
+        old_extensible, new_extensible = (
+            _list(old.get("x-extensible-enum")),
+            _list(new.get("x-extensible-enum")),
+        )
         for value in old_extensible:
             if value not in new_extensible and prefix.startswith("request-") and prefix.count("-") == 1:
                 message = f"Extensible enum value {_show(value)} of {label} was removed."
@@ -470,13 +515,21 @@ class _Comparison:
         old_values, new_values = _list(old["enum"]), _list(new["enum"])
         for value in old_values:
             if value not in new_values:
-                self.add(f"{prefix}-enum-value-removed", child(at, "enum"), f"Enum value {_show(value)} of {label} was removed.")
+                self.add(
+                    f"{prefix}-enum-value-removed",
+                    child(at, "enum"),
+                    f"Enum value {_show(value)} of {label} was removed.",
+                )
         for value in new_values:
             if value not in old_values:
-                self.add(f"{prefix}-enum-value-added", child(at, "enum"), f"Enum value {_show(value)} was added to {label}.")
+                self.add(
+                    f"{prefix}-enum-value-added",
+                    child(at, "enum"),
+                    f"Enum value {_show(value)} was added to {label}.",
+                )
 
     def bounds(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
-        for keyword, (name, tightens) in BOUNDS.items():
+        for keyword, (name, _) in BOUNDS.items():
             before, after = _number(old.get(keyword)), _number(new.get(keyword))
             if before == after:
                 continue
@@ -488,7 +541,6 @@ class _Comparison:
                 what = "increased" if after > before else "decreased"
             message = f"`{keyword}` of {label}: {_show(old.get(keyword))} -> {_show(new.get(keyword))}."
             self.add(f"{prefix}-{name}-{what}", child(at, keyword), message)
-            del tightens
         old_pattern, new_pattern = old.get("pattern") or None, new.get("pattern") or None  # '' matches all
         if old_pattern != new_pattern:
             what = "added" if old_pattern is None else "removed" if new_pattern is None else "changed"
@@ -499,27 +551,46 @@ class _Comparison:
         direction, subject = prefix.split("-", 1)
         for keyword, name in KEYWORDS.items():
             before, after = old.get(keyword), new.get(keyword)
-            if _canonical(before) == _canonical(after) or (keyword == "uniqueItems" and not before and not after):
+            if _canonical(before) == _canonical(after) or (
+                keyword == "uniqueItems" and not before and not after
+            ):
                 continue
             if keyword in _SCHEMA_VALUED and isinstance(before, dict) and isinstance(after, dict):
                 if keyword in ("dependentSchemas", "patternProperties"):
                     for key in before.keys() & after.keys():
-                        self.schema(before[key], after[key], child(at, keyword, key), direction, subject, f"`{keyword}` `{key}` of {label}")
+                        self.schema(
+                            before[key],
+                            after[key],
+                            child(at, keyword, key),
+                            direction,
+                            subject,
+                            f"`{keyword}` `{key}` of {label}",
+                        )
                     if before.keys() == after.keys():
                         continue
                 else:
-                    self.schema(before, after, child(at, keyword), direction, subject, f"`{keyword}` of {label}")
+                    self.schema(
+                        before, after, child(at, keyword), direction, subject, f"`{keyword}` of {label}"
+                    )
                     continue
             what = "added" if before is None else "removed" if after is None else "changed"
             self.add(f"{prefix}-{name}-{what}", child(at, keyword), f"`{keyword}` of {label} was {what}.")
         old_prefix, new_prefix = old.get("prefixItems"), new.get("prefixItems")
-        if isinstance(old_prefix, list) and isinstance(new_prefix, list) and len(old_prefix) == len(new_prefix):
+        if (
+            isinstance(old_prefix, list)
+            and isinstance(new_prefix, list)
+            and len(old_prefix) == len(new_prefix)
+        ):
             for index, (before, after) in enumerate(zip(old_prefix, new_prefix, strict=True)):
                 item_label = f"`prefixItems` #{index} of {label}"
                 self.schema(before, after, child(at, "prefixItems", index), direction, subject, item_label)
         elif _canonical(old_prefix) != _canonical(new_prefix):
             what = "added" if old_prefix is None else "removed" if new_prefix is None else "changed"
-            self.add(f"{prefix}-prefix-items-{what}", child(at, "prefixItems"), f"`prefixItems` of {label} was {what}.")
+            self.add(
+                f"{prefix}-prefix-items-{what}",
+                child(at, "prefixItems"),
+                f"`prefixItems` of {label} was {what}.",
+            )
 
     def annotations(self, old: Node, new: Node, at: str, prefix: str, label: str) -> None:
         if "default" in old or "default" in new:
@@ -531,7 +602,11 @@ class _Comparison:
         old_disc, new_disc = old.get("discriminator"), new.get("discriminator")
         if _canonical(old_disc) != _canonical(new_disc):
             what = "added" if old_disc is None else "removed" if new_disc is None else "changed"
-            self.add(f"{prefix}-discriminator-{what}", child(at, "discriminator"), f"The discriminator of {label} was {what}.")
+            self.add(
+                f"{prefix}-discriminator-{what}",
+                child(at, "discriminator"),
+                f"The discriminator of {label} was {what}.",
+            )
         if bool(old.get("deprecated")) != bool(new.get("deprecated")):
             state = "deprecated" if new.get("deprecated") else "no longer deprecated"
             self.add(f"{prefix}-deprecated", child(at, "deprecated"), f"{_cap(label)} is {state}.")
@@ -541,7 +616,14 @@ class _Comparison:
                 self.add(f"{prefix}-{rule}", child(at, key), message)
 
     def properties(
-        self, old: Node, new: Node, at: str, direction: str, subject: str, label: str, seen: frozenset[tuple[str, str]]
+        self,
+        old: Node,
+        new: Node,
+        at: str,
+        direction: str,
+        subject: str,
+        label: str,
+        seen: frozenset[tuple[str, str]],
     ) -> None:
         old_props, new_props = _dict(old.get("properties")), _dict(new.get("properties"))
         old_required = {name for name in _list(old.get("required")) if isinstance(name, str)}
@@ -565,7 +647,11 @@ class _Comparison:
                 rule_id = "request-property-became-required" if with_default else rule_id
                 self.add(rule_id, child(at, "required"), f"Property `{name}` of {label} became required.")
             elif name in old_required and name not in new_required:
-                self.add(f"{direction}-property-became-optional", child(at, "required"), f"Property `{name}` of {label} became optional.")
+                self.add(
+                    f"{direction}-property-became-optional",
+                    child(at, "required"),
+                    f"Property `{name}` of {label} became optional.",
+                )
         for name in new_props:
             if name in old_props:
                 continue
@@ -578,10 +664,19 @@ class _Comparison:
             else:
                 rule_id = f"response-{'required' if required else 'optional'}-property-added"
             kind = "Required" if required else "Optional"
-            self.add(rule_id, child(at, "properties", name), f"{kind} property `{name}` was added to {label}.")
+            self.add(
+                rule_id, child(at, "properties", name), f"{kind} property `{name}` was added to {label}."
+            )
 
     def combinators(
-        self, old: Node, new: Node, at: str, direction: str, subject: str, label: str, seen: frozenset[tuple[str, str]]
+        self,
+        old: Node,
+        new: Node,
+        at: str,
+        direction: str,
+        subject: str,
+        label: str,
+        seen: frozenset[tuple[str, str]],
     ) -> None:
         prefix = f"{direction}-{subject}"
         for key, name in COMBINATORS.items():
@@ -590,7 +685,6 @@ class _Comparison:
                 continue
             old_keys = [self.identity(self.base, item) for item in old_list]
             new_keys = [self.identity(self.live, item) for item in new_list]
-            matched = 0
             for index, item_key in enumerate(old_keys):
                 if item_key in new_keys:
                     other = new_keys.index(item_key)
@@ -598,13 +692,19 @@ class _Comparison:
                         old_list[index], new_list[other], child(at, key, other), direction, subject,
                         f"{label} (`{key}` #{other})", seen,
                     )  # fmt: skip
-                    matched += 1
                 else:
-                    self.add(f"{prefix}-{name}-removed", child(at, key), f"A subschema of `{key}` of {label} was removed.")
+                    self.add(
+                        f"{prefix}-{name}-removed",
+                        child(at, key),
+                        f"A subschema of `{key}` of {label} was removed.",
+                    )
             for item_key in new_keys:
                 if item_key not in old_keys:
-                    self.add(f"{prefix}-{name}-added", child(at, key), f"A subschema was added to `{key}` of {label}.")
-            del matched
+                    self.add(
+                        f"{prefix}-{name}-added",
+                        child(at, key),
+                        f"A subschema was added to `{key}` of {label}.",
+                    )
 
     def identity(self, doc: Node, item: Any) -> str:
         """What a subschema of anyOf/oneOf/allOf is matched by: its $ref name, its title, else its content."""
@@ -612,8 +712,9 @@ class _Comparison:
         if ref:
             return "ref:" + ref.rsplit("/", 1)[-1]
         node = _dict(item)
-        if isinstance(node.get("title"), str):
-            return "title:" + node["title"]
+        title = node.get("title")
+        if isinstance(title, str):
+            return "title:" + title
         return "json:" + _canonical(node)
 
     # webhooks and components
@@ -629,9 +730,13 @@ class _Comparison:
         old_schemas = _dict(_dict(self.base.get("components")).get("schemas"))
         new_schemas = _dict(_dict(self.live.get("components")).get("schemas"))
         for name in old_schemas.keys() - new_schemas.keys():
-            self.add("api-schema-removed", pointer("components", "schemas", name), f"Schema `{name}` was removed.")
+            self.add(
+                "api-schema-removed", pointer("components", "schemas", name), f"Schema `{name}` was removed."
+            )
         for name in new_schemas.keys() - old_schemas.keys():
-            self.add("api-schema-added", pointer("components", "schemas", name), f"Schema `{name}` was added.")
+            self.add(
+                "api-schema-added", pointer("components", "schemas", name), f"Schema `{name}` was added."
+            )
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -641,7 +746,9 @@ def _parameters(doc: Node, path: str, method: str, item: Node) -> dict[tuple[str
     """(in, name) -> (parameter, where); operation-level parameters override path-level ones. Path
     parameters are keyed by position in the path template, so a renamed one is the same parameter."""
     found: dict[tuple[str, str], tuple[Node, str]] = {}
-    slots = [segment[1:-1] for segment in path.split("/") if segment.startswith("{") and segment.endswith("}")]
+    slots = [
+        segment[1:-1] for segment in path.split("/") if segment.startswith("{") and segment.endswith("}")
+    ]
     for level in (("paths", path), ("paths", path, method)):
         owner = item if len(level) == 2 else _dict(item.get(method))
         for index, param in enumerate(_list(owner.get("parameters"))):
@@ -687,8 +794,12 @@ def _type_change(old: frozenset[str], old_format: Any, new: frozenset[str], new_
     old_set = old or frozenset({"any"})
     new_set = new or frozenset({"any"})
     if old_format == new_format or old_format is None or new_format is None:
-        widened = "any" in new_set or all(t in new_set or (t == "integer" and "number" in new_set) for t in old_set)
-        narrowed = "any" in old_set or all(t in old_set or (t == "integer" and "number" in old_set) for t in new_set)
+        widened = "any" in new_set or all(
+            t in new_set or (t == "integer" and "number" in new_set) for t in old_set
+        )
+        narrowed = "any" in old_set or all(
+            t in old_set or (t == "integer" and "number" in old_set) for t in new_set
+        )
         if old_format is not None and new_format is None and widened:
             return "generalized"
         if old_format is None and new_format is not None and narrowed:
@@ -740,7 +851,9 @@ def _alternatives(security: Any) -> dict[frozenset[str], frozenset[tuple[str, st
     found: dict[frozenset[str], frozenset[tuple[str, str]]] = {}
     for requirement in _list(security):
         node = _dict(requirement)
-        scopes = frozenset((str(name), str(scope)) for name, values in node.items() for scope in _list(values))
+        scopes = frozenset(
+            (str(name), str(scope)) for name, values in node.items() for scope in _list(values)
+        )
         found[frozenset(map(str, node))] = scopes
     return found
 
@@ -789,7 +902,13 @@ def _canonical(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    return "(none)" if value is None else f"`{value}`" if isinstance(value, str) else f"`{json.dumps(value, default=str)}`"
+    return (
+        "(none)"
+        if value is None
+        else f"`{value}`"
+        if isinstance(value, str)
+        else f"`{json.dumps(value, default=str)}`"
+    )
 
 
 def _cap(text: str) -> str:

@@ -53,7 +53,10 @@ _NAMED: Final[dict[str, tuple[Level, str]]] = {
         WARNING,
         "(own) the raw function is renamed (listed under Python API); the overlay binds to method + path",
     ),
-    "api-operation-id-added": (WARNING, "the raw function may be renamed; the overlay binds to method + path"),
+    "api-operation-id-added": (
+        WARNING,
+        "the raw function may be renamed; the overlay binds to method + path",
+    ),
     "api-operation-id-removed": (
         WARNING,
         "the raw function may be renamed; the overlay binds to method + path",
@@ -132,7 +135,10 @@ _NAMED: Final[dict[str, tuple[Level, str]]] = {
     "response-header-became-required": (INFO, "(own) the response promises more"),
     "response-header-added": (INFO, "the response promises more"),
     # schemas anywhere (the subject part of these IDs is filled in by drift_compare)
-    "api-schema-removed": (INFO, "a component nothing uses any more; a model removed is listed under Python API"),
+    "api-schema-removed": (
+        INFO,
+        "a component nothing uses any more; a model removed is listed under Python API",
+    ),
     "api-schema-added": (INFO, "(own) a new model"),
     # security and servers
     "api-security-added": (INFO, "the client always sends the credential the caller configured"),
@@ -141,7 +147,10 @@ _NAMED: Final[dict[str, tuple[Level, str]]] = {
     "api-security-scope-removed": (INFO, "the credential keeps working"),
     "api-global-security-added": (INFO, "the client always sends the credential the caller configured"),
     "api-global-security-removed": (INFO, "the credential the client sends is no longer needed"),
-    "api-global-security-scope-added": (INFO, "scopes are granted to the credential, not chosen by the client"),
+    "api-global-security-scope-added": (
+        INFO,
+        "scopes are granted to the credential, not chosen by the client",
+    ),
     "api-global-security-scope-removed": (INFO, "the credential keeps working"),
     "api-security-component-added": (INFO, "a new scheme; nothing existing changes"),
     "api-security-component-removed": (
@@ -189,7 +198,11 @@ _SCHEMA: Final[dict[str, tuple[Level, Level, str]]] = {
     ),
     "enum-value-removed": (BREAKING, INFO, "old calls may send the value; a response promises more"),
     "x-extensible-enum-value-removed": (BREAKING, INFO, "a value old calls may send is gone"),
-    "enum-removed": (INFO, BREAKING, "(own) any value: requests accept more, old response enums cannot parse"),
+    "enum-removed": (
+        INFO,
+        BREAKING,
+        "(own) any value: requests accept more, old response enums cannot parse",
+    ),
     "any-of-added": (INFO, BREAKING, "a request accepts more; a response may hold an unknown shape"),
     "one-of-added": (INFO, BREAKING, "a request accepts more; a response may hold an unknown shape"),
     "any-of-removed": (BREAKING, INFO, "old calls may send the removed shape; a response promises more"),
@@ -201,7 +214,11 @@ _SCHEMA: Final[dict[str, tuple[Level, Level, str]]] = {
         "response may be a shape the old model cannot read",
     ),
     "wrapped-in-any-of": (INFO, BREAKING, "a request accepts more; a response may be an unknown shape"),
-    "all-of-added": (BREAKING, INFO, "another schema to satisfy: requests accept less, responses promise more"),
+    "all-of-added": (
+        BREAKING,
+        INFO,
+        "another schema to satisfy: requests accept less, responses promise more",
+    ),
     "all-of-removed": (WARNING, INFO, "one schema less to satisfy"),
     "discriminator-added": (INFO, INFO, "the generated client does not route on the discriminator"),
     "discriminator-removed": (INFO, INFO, "the generated client does not route on the discriminator"),
@@ -286,11 +303,15 @@ def _schema_rules() -> dict[str, Rule]:
         for direction in DIRECTIONS:
             for subject in SUBJECTS:
                 for suffix in ("added", "removed", "changed"):
-                    rules[f"{direction}-{subject}-{name}-{suffix}"] = _from_schema(f"keyword-{suffix}", direction)
+                    rules[f"{direction}-{subject}-{name}-{suffix}"] = _from_schema(
+                        f"keyword-{suffix}", direction
+                    )
     for direction in DIRECTIONS:
         for subject in SUBJECTS:
             for suffix in ("added", "removed", "changed"):
-                rules[f"{direction}-{subject}-prefix-items-{suffix}"] = _from_schema("shape-changed", direction)
+                rules[f"{direction}-{subject}-prefix-items-{suffix}"] = _from_schema(
+                    "shape-changed", direction
+                )
     return rules
 
 

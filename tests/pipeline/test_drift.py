@@ -292,7 +292,16 @@ def test_any_two_documents_compare_with_base_and_url(
     junit = capsys.readouterr().out
     assert junit == (tmp_path / "out" / "drift-report.xml").read_text(encoding="utf-8")
     assert 'type="request-parameter-became-required"' in junit and 'failures="1"' in junit
-    code = main(["--base", str(tmp_path / "base.json"), "--url", str(tmp_path / "base.json"), "--out", str(tmp_path / "same")])
+    code = main(
+        [
+            "--base",
+            str(tmp_path / "base.json"),
+            "--url",
+            str(tmp_path / "base.json"),
+            "--out",
+            str(tmp_path / "same"),
+        ]
+    )
     report = json.loads((tmp_path / "same" / "drift-report.json").read_text(encoding="utf-8"))
     assert code == 0 and report["status"] == "none" and report["changes"] == []
 

@@ -19,9 +19,7 @@ def _set(node: dict[str, Any], key: str, value: Any) -> None:
 
 def test_messages_name_the_thing_and_its_owner() -> None:
     found = own_changes(base(), edited(lambda d: schema(d, "Job")["properties"].pop("jobNo")))
-    assert [c.message for c in found] == [
-        "Property `jobNo` of the request body of `POST /job` was removed."
-    ]
+    assert [c.message for c in found] == ["Property `jobNo` of the request body of `POST /job` was removed."]
     found = own_changes(
         base(), edited(lambda d: _set(op(d, "/job", "get")["parameters"][0]["schema"], "type", "string"))
     )

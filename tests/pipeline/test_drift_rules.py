@@ -26,7 +26,10 @@ BASE: Doc = {
     "security": [{"Bearer": ["read"]}],
     "components": {
         "securitySchemes": {
-            "Bearer": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/t", "scopes": {"read": ""}}}},
+            "Bearer": {
+                "type": "oauth2",
+                "flows": {"clientCredentials": {"tokenUrl": "/t", "scopes": {"read": ""}}},
+            },
             "Unused": {"type": "apiKey", "in": "header", "name": "X-Old"},
         },
         "schemas": {
@@ -65,7 +68,9 @@ BASE: Doc = {
                             "application/json": {
                                 "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}
                             },
-                            "application/xml": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}},
+                            "application/xml": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}
+                            },
                         },
                     },
                     "400": {"description": "bad"},
@@ -81,7 +86,9 @@ BASE: Doc = {
         },
         "/pets/{petId}": {
             "delete": {
-                "parameters": [{"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [
+                    {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
                 "responses": {"204": {"description": "gone"}},
             }
         },
@@ -134,33 +141,76 @@ CASES: list[tuple[str, str, Edit]] = [
     ("api-path-removed-without-deprecation", "breaking", _delete(["paths", "/pets/{petId}"])),
     ("api-removed-without-deprecation", "breaking", _delete(["paths", "/pets", "post"])),
     ("endpoint-added", "info", _set(["paths", "/pets", "put"], {"responses": {"200": {"description": "x"}}})),
-    ("new-required-request-parameter", "breaking", _set([*GET, "parameters", 2], {"name": "z", "in": "query", "required": True})),
+    (
+        "new-required-request-parameter",
+        "breaking",
+        _set([*GET, "parameters", 2], {"name": "z", "in": "query", "required": True}),
+    ),
     ("new-optional-request-parameter", "info", _set([*GET, "parameters", 2], {"name": "z", "in": "query"})),
     ("request-parameter-became-required", "breaking", _set([*GET, "parameters", 0, "required"], True)),
     ("request-parameter-became-optional", "info", _set([*GET, "parameters", 1, "required"], False)),
     ("request-parameter-removed", "warning", _delete([*GET, "parameters", 0])),
-    ("request-parameter-default-value-added", "warning", _set([*GET, "parameters", 0, "schema", "default"], 20)),
+    (
+        "request-parameter-default-value-added",
+        "warning",
+        _set([*GET, "parameters", 0, "schema", "default"], 20),
+    ),
     ("request-parameter-type-generalized", "info", _set([*GET, "parameters", 0, "schema", "type"], "number")),
-    ("request-parameter-became-nullable", "info", _set([*GET, "parameters", 0, "schema", "type"], ["integer", "null"])),
+    (
+        "request-parameter-became-nullable",
+        "info",
+        _set([*GET, "parameters", 0, "schema", "type"], ["integer", "null"]),
+    ),
     ("request-parameter-max-set", "warning", _set([*GET, "parameters", 0, "schema", "maximum"], 100)),
     ("request-parameter-became-enum", "breaking", _set([*GET, "parameters", 1, "schema", "enum"], ["a"])),
-    ("new-required-request-property", "breaking", lambda d: (_schema(d, "NewPet")["properties"].update(tag={"type": "string"}), _schema(d, "NewPet")["required"].append("tag"))),
+    (
+        "new-required-request-property",
+        "breaking",
+        lambda d: (
+            _schema(d, "NewPet")["properties"].update(tag={"type": "string"}),
+            _schema(d, "NewPet")["required"].append("tag"),
+        ),
+    ),
     ("new-optional-request-property", "info", _set([*NEW, "properties", "tag"], {"type": "string"})),
     ("request-property-became-required", "breaking", _set([*NEW, "required"], ["name", "age"])),
     ("request-property-became-optional", "info", _set([*NEW, "required"], [])),
-    ("request-property-max-length-decreased", "breaking", _set([*NEW, "properties", "name", "maxLength"], 10)),
+    (
+        "request-property-max-length-decreased",
+        "breaking",
+        _set([*NEW, "properties", "name", "maxLength"], 10),
+    ),
     ("request-property-max-length-increased", "info", _set([*NEW, "properties", "name", "maxLength"], 99)),
-    ("request-property-enum-value-added", "info", _set([*NEW, "properties", "kind", "enum"], ["cat", "dog", "fox"])),
+    (
+        "request-property-enum-value-added",
+        "info",
+        _set([*NEW, "properties", "kind", "enum"], ["cat", "dog", "fox"]),
+    ),
     ("request-property-enum-value-removed", "breaking", _set([*NEW, "properties", "kind", "enum"], ["cat"])),
     ("request-property-type-generalized", "info", _set([*NEW, "properties", "age", "type"], "number")),
-    ("request-property-wrapped-in-any-of", "info", _set([*NEW, "properties", "age"], {"anyOf": [{"type": "integer"}, {"type": "string"}]})),
-    ("request-body-became-optional", "info", _set(["paths", "/pets", "post", "requestBody", "required"], False)),
+    (
+        "request-property-wrapped-in-any-of",
+        "info",
+        _set([*NEW, "properties", "age"], {"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+    ),
+    (
+        "request-body-became-optional",
+        "info",
+        _set(["paths", "/pets", "post", "requestBody", "required"], False),
+    ),
     ("response-property-type-specialized", "info", _set([*PET, "properties", "price", "type"], "integer")),
     ("response-property-type-generalized", "breaking", _set([*PET, "properties", "id", "type"], "number")),
     ("response-property-became-required", "info", _set([*PET, "required"], ["id", "price"])),
     ("response-property-became-optional", "breaking", _set([*PET, "required"], [])),
-    ("response-property-became-nullable", "breaking", _set([*PET, "properties", "price", "type"], ["number", "null"])),
-    ("response-property-enum-value-added", "breaking", _set([*PET, "properties", "status", "enum"], ["open", "closed", "new"])),
+    (
+        "response-property-became-nullable",
+        "breaking",
+        _set([*PET, "properties", "price", "type"], ["number", "null"]),
+    ),
+    (
+        "response-property-enum-value-added",
+        "breaking",
+        _set([*PET, "properties", "status", "enum"], ["open", "closed", "new"]),
+    ),
     ("response-required-property-removed", "breaking", _delete([*PET, "properties", "id"])),
     ("response-optional-property-removed", "warning", _delete([*PET, "properties", "price"])),
     ("response-optional-property-added", "info", _set([*PET, "properties", "tag"], {"type": "string"})),
@@ -173,10 +223,22 @@ CASES: list[tuple[str, str, Edit]] = [
     ("api-global-security-removed", "info", _set(["security"], [])),
     ("api-global-security-scope-removed", "info", _set(["security"], [{"Bearer": []}])),
     ("api-security-component-removed", "info", _delete(["components", "securitySchemes", "Unused"])),
-    ("api-security-component-type-changed", "info", _set(["components", "securitySchemes", "Bearer"], {"type": "http", "scheme": "bearer"})),
-    ("api-security-component-credentials-changed", "breaking", _set(["components", "securitySchemes", "Unused", "name"], "X-New")),
+    (
+        "api-security-component-type-changed",
+        "info",
+        _set(["components", "securitySchemes", "Bearer"], {"type": "http", "scheme": "bearer"}),
+    ),
+    (
+        "api-security-component-credentials-changed",
+        "breaking",
+        _set(["components", "securitySchemes", "Unused", "name"], "X-New"),
+    ),
     ("servers-changed", "info", _set(["servers"], [{"url": "https://eu.example.com"}])),
-    ("webhook-added", "info", _set(["webhooks"], {"ping": {"post": {"responses": {"200": {"description": "x"}}}}})),
+    (
+        "webhook-added",
+        "info",
+        _set(["webhooks"], {"ping": {"post": {"responses": {"200": {"description": "x"}}}}}),
+    ),
     ("request-property-contains-added", "breaking", _set([*NEW, "properties", "tags"], None)),
 ]
 
@@ -208,7 +270,10 @@ def test_every_finding_says_old_and_new_for_defaults_and_servers() -> None:
     live["servers"] = [{"url": "https://eu.example.com"}]
     messages = [change.message for change in compare_documents(BASE, live)]
     assert "Default of the `limit` query parameter of `GET /pets`: (none) -> `20`." in messages
-    assert "Servers changed from [`https://api.example.com`] to [`https://eu.example.com`] (the client never reads them)." in messages
+    assert (
+        "Servers changed from [`https://api.example.com`] to [`https://eu.example.com`] (the client never reads them)."
+        in messages
+    )
 
 
 def test_a_left_out_operation_is_compared_and_said_to_be_left_out() -> None:
