@@ -131,21 +131,24 @@ class _Comparison:
         """Security requirements: each alternative (a set of scheme names) and its scopes."""
         scope_kind = "api-security-scope" if operation else "api-global-security-scope"
         kind = "api-security" if operation else "api-global-security"
-        where = f"of `{operation}`" if operation else "of the API"
+        where = f"`{operation}`" if operation else "the API"
         old_map, new_map = _alternatives(old), _alternatives(new)
+        change = f" (security: {_show_security(old_map)} -> {_show_security(new_map)})"
         for names, scopes in old_map.items():
             if names not in new_map:
-                self.add(f"{kind}-removed", at, f"Security {_show_alt(names, scopes)} was removed {where}.")
+                message = f"Security {_show_alt(names, scopes)} was removed from {where}{change}."
+                self.add(f"{kind}-removed", at, message)
                 continue
             for scheme, scope in sorted(scopes - new_map[names]):
-                message = f"Scope `{scope}` of `{scheme}` was removed from the security {where}."
+                message = f"Scope `{scope}` of `{scheme}` was removed from the security of {where}{change}."
                 self.add(f"{scope_kind}-removed", at, message)
             for scheme, scope in sorted(new_map[names] - scopes):
-                message = f"Scope `{scope}` of `{scheme}` was added to the security {where}."
+                message = f"Scope `{scope}` of `{scheme}` was added to the security of {where}{change}."
                 self.add(f"{scope_kind}-added", at, message)
         for names, scopes in new_map.items():
             if names not in old_map:
-                self.add(f"{kind}-added", at, f"Security {_show_alt(names, scopes)} was added {where}.")
+                message = f"Security {_show_alt(names, scopes)} was added to {where}{change}."
+                self.add(f"{kind}-added", at, message)
 
     # paths and operations
 
@@ -866,6 +869,11 @@ def _show_alt(names: frozenset[str], scopes: frozenset[tuple[str, str]]) -> str:
         own = sorted(scope for scheme, scope in scopes if scheme == name)
         parts.append(f"{name}: [{', '.join(own)}]" if own else name)
     return "`" + " + ".join(parts) + "`"
+
+
+def _show_security(alternatives: dict[frozenset[str], frozenset[tuple[str, str]]]) -> str:
+    shown = [_show_alt(names, scopes) for names, scopes in alternatives.items()]
+    return "[" + " | ".join(shown) + "]" if shown else "(none)"
 
 
 def _server_urls(doc: Node) -> list[str]:

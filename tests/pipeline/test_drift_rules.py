@@ -276,6 +276,19 @@ def test_every_finding_says_old_and_new_for_defaults_and_servers() -> None:
     )
 
 
+def test_security_findings_say_old_and_new() -> None:
+    live = copy.deepcopy(BASE)
+    live["paths"]["/pets"]["post"]["security"] = [{"Unused": []}]
+    found = {change.cls: change for change in compare_documents(BASE, live)}
+    assert {rule: change.level for rule, change in found.items()} == {
+        "api-security-added": "info",
+        "api-security-removed": "info",
+    }
+    assert found["api-security-added"].message == (
+        "Security `Unused` was added to `POST /pets` (security: [`Bearer: [read]`] -> [`Unused`])."
+    )
+
+
 def test_a_left_out_operation_is_compared_and_said_to_be_left_out() -> None:
     live = copy.deepcopy(BASE)
     live["paths"]["/pets"]["post"]["requestBody"]["required"] = False
