@@ -167,7 +167,7 @@ def _summary(report: DriftReport) -> list[str]:
     for change in report.changes:
         by_class.setdefault(change.cls, []).append(change.severity)
     ranked = sorted(by_class.items(), key=lambda item: (-len(item[1]), item[0]))
-    lines += ["", "| Change class | Breaking | Non-breaking |", "| --- | ---: | ---: |"]
+    lines += ["", "| Rule | Breaking | Non-breaking |", "| --- | ---: | ---: |"]
     for cls, severities in ranked[:MAX_CLASSES]:
         lines.append(
             f"| {_cell(cls)} | {_count(severities, BREAKING)} | {_count(severities, NON_BREAKING)} |"
@@ -244,14 +244,16 @@ def _python_api(changes: list[ApiChange]) -> list[str]:
 def _document_changes(changes: list[Change]) -> list[str]:
     if not changes:
         return ["### Document changes", "", "None.", ""]
-    groups = _groups(changes, lambda c: (c.severity, c.cls, _masked(c.message, _specific_names(c.location))))
+    groups = _groups(
+        changes, lambda c: (c.severity, c.level, c.cls, _masked(c.message, _specific_names(c.location)))
+    )
     lines = [
         f"### Document changes ({len(changes):,} in {len(groups):,} groups)",
         "",
         "Findings of one class that say the same thing about different schemas, properties or operations "
         "are one row; `…` stands for the name that differs.",
         "",
-        "| Severity | Class | Change | Count | Where | Examples |",
+        "| Level | Rule | Change | Count | Where | Examples |",
         "| --- | --- | --- | ---: | --- | --- |",
     ]
     # Breaking groups come first, but a long breaking tail does not hide every non-breaking group.
@@ -269,7 +271,7 @@ def _document_changes(changes: list[Change]) -> list[str]:
         where = ", ".join(_quantity(len(names), kind) for kind, names in owners.items())
         locations = list(dict.fromkeys(change.location for change in group.members))
         examples = ", ".join(f"`{location}`" for location in locations[:MAX_EXAMPLES])
-        cells = [first.severity, first.cls, what, f"{len(group.members):,}", where, examples]
+        cells = [first.level, first.cls, what, f"{len(group.members):,}", where, examples]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     hidden = len(changes) - sum(len(group.members) for group in shown)
     more = f"groups ({hidden:,} findings)"
