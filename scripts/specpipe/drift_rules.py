@@ -9,8 +9,9 @@ What the client does, which every reason below relies on (openapi-python-client 
   out is not sent (``UNSET``) unless the document gave it a default, which the generated signature then
   carries and sends; it never validates a value against the schema (the server does);
 - responses: ``from_dict`` reads a required property with ``d.pop(name)`` (missing -> ``KeyError``), an
-  optional one with ``d.pop(name, UNSET)``, converts enums with ``Enum(value)`` (an unknown value ->
-  ``ValueError``), dates with ``isoparse``, nested objects with the nested model; it never validates
+  optional one with ``d.pop(name, UNSET)``, converts enums with ``Enum(value)`` (an unknown value becomes
+  a pseudo-member ``UNKNOWN_<value>``: scripts/templates), a union by trying each shape (none matching ->
+  ``TypeError``), dates with ``isoparse``, nested objects with the nested model; it never validates
   other keywords (bounds, patterns, ``contains`` ...);
 - it reads only ``application/json`` (and ``+json``) response bodies and sends JSON, multipart or form
   bodies; it ignores ``servers`` (the base URL is the caller's), webhooks and ``operationId`` for routing
@@ -193,8 +194,9 @@ _SCHEMA: Final[dict[str, tuple[Level, Level, str]]] = {
     "became-enum": (BREAKING, INFO, "request values are restricted; a response promises more"),
     "enum-value-added": (
         INFO,
-        BREAKING,
-        "oasdiff: WARN in responses; the generated `from_dict` calls Enum(value): unknown -> ValueError",
+        WARNING,
+        "the generated enums parse an unknown value as a pseudo-member UNKNOWN_<value> (scripts/templates): "
+        "nothing fails, but code matching on the known members meets a new one",
     ),
     "enum-value-removed": (BREAKING, INFO, "old calls may send the value; a response promises more"),
     "x-extensible-enum-value-removed": (BREAKING, INFO, "a value old calls may send is gone"),

@@ -40,7 +40,7 @@ def test_a_shared_schema_is_rated_in_each_direction_it_travels() -> None:
     found = {(c.cls, c.level) for c in own_changes(old, new)}
     assert found == {
         ("request-property-enum-value-added", "info"),
-        ("response-property-enum-value-added", "breaking"),
+        ("response-property-enum-value-added", "warning"),
     }
 
 

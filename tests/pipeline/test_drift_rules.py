@@ -208,7 +208,7 @@ CASES: list[tuple[str, str, Edit]] = [
     ),
     (
         "response-property-enum-value-added",
-        "breaking",
+        "warning",
         _set([*PET, "properties", "status", "enum"], ["open", "closed", "new"]),
     ),
     ("response-required-property-removed", "breaking", _delete([*PET, "properties", "id"])),
@@ -328,3 +328,13 @@ def test_ci_formats_carry_rule_ids_and_levels() -> None:
 def test_markdown_says_no_overlay_method_is_affected_once() -> None:
     markdown = render_markdown(_report())
     assert markdown.count("code using `dimescheduler_openapi` keeps working") == 1
+
+
+def test_the_guide_lists_every_rule_with_its_level() -> None:
+    from specpipe.drift_rules import _NAMED, _SCHEMA
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "drift.md").read_text(encoding="utf-8")
+    for rule_id, (level, _) in _NAMED.items():
+        assert f"| `{rule_id}` | {level} |" in guide, rule_id
+    for what, (request, response, _) in _SCHEMA.items():
+        assert f"| `{what}` | {request} | {response} |" in guide, what
