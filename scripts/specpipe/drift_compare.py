@@ -279,11 +279,6 @@ class _Comparison:
             self.deref(self.base, old.get("schema")),
             self.deref(self.live, new.get("schema")),
         )
-        old_default, new_default = _dict(old_schema).get("default"), _dict(new_schema).get("default")
-        if old_default != new_default and not now:
-            what = "added" if old_default is None else "removed" if new_default is None else "changed"
-            message = f"Default of the {label}: {_show(old_default)} -> {_show(new_default)}."
-            self.add(f"request-parameter-default-value-{what}", child(at, "schema", "default"), message)
         if new.get("in") != "path" and _scalar_to_array(_dict(old_schema), _dict(new_schema)):
             message = f"The {label} became an array of {_show_type(_dict(_dict(new_schema).get('items')))}."
             self.add("request-parameter-type-generalized", child(at, "schema", "type"), message)
@@ -645,9 +640,7 @@ class _Comparison:
                 continue
             self.schema(schema, new_props[name], prop_at, direction, subject, f"`{name}` of {label}", seen)
             if name in new_required and name not in old_required:
-                with_default = request and "default" in _dict(self.deref(self.live, new_props[name]))
-                rule_id = f"{direction}-property-became-required" + ("-with-default" if with_default else "")
-                rule_id = "request-property-became-required" if with_default else rule_id
+                rule_id = f"{direction}-property-became-required"
                 self.add(rule_id, child(at, "required"), f"Property `{name}` of {label} became required.")
             elif name in old_required and name not in new_required:
                 self.add(
