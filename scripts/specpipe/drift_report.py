@@ -182,7 +182,7 @@ def _summary(report: DriftReport) -> list[str]:
 def _overlay(changes: list[OverlayChange], breaking: bool = False) -> list[str]:
     if not changes:
         said = (
-            "None: what breaks is the raw client (`dimescheduler_raw` names, e.g. renamed models) or parts of "
+            "**No overlay method is affected:** what breaks is the raw client (`dimescheduler_raw` names, e.g. renamed models) or parts of "
             "the document no overlay method uses; code using `dimescheduler_openapi` keeps working "
             "(`--fail-on overlay` fails only when an overlay method is affected)."
             if breaking

@@ -327,6 +327,7 @@ def test_ci_formats_carry_rule_ids_and_levels() -> None:
 
 def test_markdown_says_no_overlay_method_is_affected_once() -> None:
     markdown = render_markdown(_report())
+    assert markdown.count("No overlay method is affected") == 1
     assert markdown.count("code using `dimescheduler_openapi` keeps working") == 1
 
 
