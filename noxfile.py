@@ -77,7 +77,8 @@ def tests(session: nox.Session) -> None:
 def drift(session: nox.Session) -> None:
     """Rate the drift between the live vendor document and openapi/ for clients (reports in build/drift/).
 
-    Fails on breaking drift or when the live document cannot be checked; `-- --fail-on any|never`, `-- --url URL`.
+    Fails on breaking drift or when a document cannot be checked; `-- --fail-on any|never`, `-- --url URL`,
+    `-- --base FILE_OR_URL` (any two documents), `-- --format text|markdown|json|githubactions|junit`.
     Writes nothing under openapi/ or generated/.
     """
     session.install(*RUNTIME, *group("generate"))

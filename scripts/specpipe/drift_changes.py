@@ -10,8 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from .drift_rules import BREAKING as LEVEL_BREAKING
+from .drift_rules import INFO, Level, rule
+
 Severity = Literal["breaking", "non-breaking"]
-Origin = Literal["redocly", "pipeline"]
+Origin = Literal["pipeline"]
 
 BREAKING: Final = "breaking"
 NON_BREAKING: Final = "non-breaking"
@@ -44,6 +47,19 @@ class Change:
     source: Origin
     # Pointers a finding also accounts for (a rename covers the removed and the added name).
     covers: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # breaking / warning / info; left empty, it follows the severity (breaking, else info)
+    level: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.level:
+            object.__setattr__(self, "level", LEVEL_BREAKING if self.severity == BREAKING else INFO)
+
+    @classmethod
+    def of(cls, rule_id: str, location: str, message: str, source: Origin = "pipeline") -> Change:
+        """A finding of rule ``rule_id`` (drift_rules.RULES), its severity and level from the rule."""
+        level: Level = rule(rule_id).level
+        severity: Severity = BREAKING if level == LEVEL_BREAKING else NON_BREAKING
+        return cls(rule_id, severity, location, message, source, level=level)
 
     @property
     def breaking(self) -> bool:
@@ -51,7 +67,9 @@ class Change:
 
     def to_json(self) -> dict[str, str]:
         return {
+            "id": self.cls,
             "class": self.cls,
+            "level": self.level,
             "severity": self.severity,
             "location": self.location,
             "message": self.message,
@@ -122,55 +140,6 @@ def named_segments(location: str) -> list[tuple[str, str]]:
 def is_within(inner: str, outer: str) -> bool:
     """True when ``inner`` is ``outer`` or lies below it (whole segments only)."""
     return inner == outer or inner.startswith(outer.rstrip("/") + "/")
-
-
-def merge(redocly: Iterable[Change], own: Iterable[Change]) -> list[Change]:
-    """One list without duplicates.
-
-    An own finding is the same as a redocly one when both have the same class and one's subject lies
-    within the other's (redocly says "all headers of response 200 were removed" where the pipeline names
-    the header). Such a pair is kept once: source ``redocly``, the worse severity, and the pipeline's
-    message when it is the one finding about exactly that thing (it names the owning schema or
-    operation, redocly's often does not; redocly's rename and "became" messages say more and stay).
-    Own findings that a redocly rename accounts for are dropped; everything else is kept.
-    """
-    kept: list[Change] = list(redocly)
-    covered = {subject(location) for change in kept for location in change.covers}
-    matches: dict[int, list[Change]] = {}
-    extra: list[Change] = []
-    for change in own:
-        index = next((i for i, found in enumerate(kept) if _same(found, change)), None)
-        if index is not None:
-            matches.setdefault(index, []).append(change)
-        elif subject(change.location) not in covered:
-            extra.append(change)
-    for index, mine in matches.items():
-        found = kept[index]
-        severity: Severity = BREAKING if found.breaking or any(c.breaking for c in mine) else NON_BREAKING
-        message = found.message
-        if len(mine) == 1 and not found.covers and subject(mine[0].location) == subject(found.location):
-            message = mine[0].message
-        kept[index] = Change(found.cls, severity, found.location, message, found.source, found.covers)
-    return sort_changes(_unique([*kept, *extra]))
-
-
-def _same(a: Change, b: Change) -> bool:
-    if a.cls != b.cls:
-        return False
-    first, second = subject(a.location), subject(b.location)
-    return is_within(first, second) or is_within(second, first)
-
-
-def _unique(changes: Iterable[Change]) -> list[Change]:
-    """Drop exact repeats (same class, location and message), keeping the first."""
-    seen: set[tuple[str, str, str]] = set()
-    out: list[Change] = []
-    for change in changes:
-        key = (change.cls, change.location, change.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(change)
-    return out
 
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:

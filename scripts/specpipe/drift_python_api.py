@@ -198,7 +198,7 @@ def _compare_class(dotted: str, before: Class, after: Class) -> Iterator[ApiChan
             continue
         if old.annotation != new.annotation:
             message = f"Type of field `{where}` changed from `{old.annotation}` to `{new.annotation}`."
-            yield ApiChange("changed", BREAKING, where, message)
+            yield ApiChange("changed", _widening(old.annotation, new.annotation), where, message)
         if new.required and not old.required:
             yield ApiChange("changed", BREAKING, where, f"Field `{where}` became required.")
         elif old.required and not new.required:
@@ -240,7 +240,7 @@ def _compare_function(dotted: str, before: Function, after: Function) -> Iterato
             yield ApiChange("changed", BREAKING, dotted, message)
         if old.annotation != new.annotation:
             message = f"Type of parameter `{name}` of `{dotted}` changed from `{old.annotation}` to `{new.annotation}`."
-            yield ApiChange("changed", BREAKING, dotted, message)
+            yield ApiChange("changed", _widening(old.annotation, new.annotation), dotted, message)
         if new.required and not old.required:
             yield ApiChange("changed", BREAKING, dotted, f"Parameter `{name}` of `{dotted}` became required.")
         elif old.required and not new.required:
@@ -265,3 +265,13 @@ def _compare_function(dotted: str, before: Function, after: Function) -> Iterato
     if before.returns != after.returns:
         message = f"Return type of `{dotted}` changed from `{before.returns}` to `{after.returns}`."
         yield ApiChange("changed", BREAKING, dotted, message)
+
+
+def _widening(old: str, new: str) -> Severity:
+    """Non-breaking when the new annotation accepts every value of the old one (``int`` -> ``float``,
+    ``X`` -> ``X | None``, a union gaining members): code passing old values keeps working. Whether
+    a narrower type read from a response is fine is for the document rules, which know directions."""
+    accepted = {part.strip() for part in new.split("|")}
+    if "float" in accepted:
+        accepted.add("int")
+    return NON_BREAKING if {part.strip() for part in old.split("|")} <= accepted else BREAKING

@@ -131,14 +131,6 @@ def render_markdown(report: DriftReport) -> str:
     drift-report.json. At most MAX_LINES lines whatever the drift."""
     data = report.to_json()
     lines = [f"## Contract drift: {_HEADLINES[report.status]}", ""]
-    if report.status == "breaking" and not any(c.severity == BREAKING for c in report.overlay):
-        lines += [
-            "**No overlay method is affected:** what breaks is the raw client (`dimescheduler_raw` names, "
-            "e.g. renamed models) or parts of the document no overlay method uses; code using "
-            "`dimescheduler_openapi` keeps working (`--fail-on overlay` fails only when an overlay method "
-            "is affected).",
-            "",
-        ]
     if report.error is not None:
         lines += [f"**Error:** {_cell(report.error)}", ""]
     lines += [
@@ -150,7 +142,7 @@ def render_markdown(report: DriftReport) -> str:
     ]
     if report.status != "unavailable":
         lines += _summary(report)
-        lines += _overlay(report.overlay)
+        lines += _overlay(report.overlay, report.status == "breaking")
         lines += _left_out(report.left_out)
         lines += _python_api(report.python_api)
         lines += _document_changes(report.changes)
@@ -175,7 +167,7 @@ def _summary(report: DriftReport) -> list[str]:
     for change in report.changes:
         by_class.setdefault(change.cls, []).append(change.severity)
     ranked = sorted(by_class.items(), key=lambda item: (-len(item[1]), item[0]))
-    lines += ["", "| Change class | Breaking | Non-breaking |", "| --- | ---: | ---: |"]
+    lines += ["", "| Rule | Breaking | Non-breaking |", "| --- | ---: | ---: |"]
     for cls, severities in ranked[:MAX_CLASSES]:
         lines.append(
             f"| {_cell(cls)} | {_count(severities, BREAKING)} | {_count(severities, NON_BREAKING)} |"
@@ -187,9 +179,16 @@ def _summary(report: DriftReport) -> list[str]:
     return [*lines, ""]
 
 
-def _overlay(changes: list[OverlayChange]) -> list[str]:
+def _overlay(changes: list[OverlayChange], breaking: bool = False) -> list[str]:
     if not changes:
-        return ["### Overlay methods affected", "", "None.", ""]
+        said = (
+            "**No overlay method is affected:** what breaks is the raw client (`dimescheduler_raw` names, e.g. renamed models) or parts of "
+            "the document no overlay method uses; code using `dimescheduler_openapi` keeps working "
+            "(`--fail-on overlay` fails only when an overlay method is affected)."
+            if breaking
+            else "None."
+        )
+        return ["### Overlay methods affected", "", said, ""]
     by_accessor: dict[str, list[OverlayChange]] = {}
     for change in changes:
         by_accessor.setdefault(change.accessor.rpartition(".")[0] or change.accessor, []).append(change)
@@ -245,14 +244,16 @@ def _python_api(changes: list[ApiChange]) -> list[str]:
 def _document_changes(changes: list[Change]) -> list[str]:
     if not changes:
         return ["### Document changes", "", "None.", ""]
-    groups = _groups(changes, lambda c: (c.severity, c.cls, _masked(c.message, _specific_names(c.location))))
+    groups = _groups(
+        changes, lambda c: (c.severity, c.level, c.cls, _masked(c.message, _specific_names(c.location)))
+    )
     lines = [
         f"### Document changes ({len(changes):,} in {len(groups):,} groups)",
         "",
         "Findings of one class that say the same thing about different schemas, properties or operations "
         "are one row; `…` stands for the name that differs.",
         "",
-        "| Severity | Class | Change | Count | Where | Examples |",
+        "| Level | Rule | Change | Count | Where | Examples |",
         "| --- | --- | --- | ---: | --- | --- |",
     ]
     # Breaking groups come first, but a long breaking tail does not hide every non-breaking group.
@@ -270,7 +271,7 @@ def _document_changes(changes: list[Change]) -> list[str]:
         where = ", ".join(_quantity(len(names), kind) for kind, names in owners.items())
         locations = list(dict.fromkeys(change.location for change in group.members))
         examples = ", ".join(f"`{location}`" for location in locations[:MAX_EXAMPLES])
-        cells = [first.severity, first.cls, what, f"{len(group.members):,}", where, examples]
+        cells = [first.level, first.cls, what, f"{len(group.members):,}", where, examples]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     hidden = len(changes) - sum(len(group.members) for group in shown)
     more = f"groups ({hidden:,} findings)"

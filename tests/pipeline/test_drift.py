@@ -23,7 +23,6 @@ from specpipe.drift import Options, exit_code, main
 from specpipe.drift_changes import BREAKING, NON_BREAKING, Change, pointer
 from specpipe.drift_overlay import OverlayChange, declared_overlay_operations
 from specpipe.drift_python_api import ApiChange
-from specpipe.drift_redocly import RedoclyError
 from specpipe.drift_report import MAX_GROUPS, MAX_LINES, DriftReport, render_markdown
 from specpipe.errors import GenerationError
 from specpipe.generate import dump_json, finish_package, run_generator
@@ -155,7 +154,11 @@ def test_additive_drift_passes_by_default_and_fails_with_fail_on_any(
     code, report, markdown = run(pinned, tmp_path / "default", "--url", live.url("/openapi.json"))
     assert code == 0
     assert report["status"] == "non-breaking"
-    assert sorted(classes(report)) == [("path-added", NON_BREAKING), ("property-added", NON_BREAKING)]
+    assert sorted(classes(report)) == [
+        ("endpoint-added", NON_BREAKING),
+        ("response-optional-property-added", NON_BREAKING),
+    ]
+    assert {c["level"] for c in report["changes"]} == {"info"}
     assert report["live"]["sha256"] != report["pinned"]["sha256"]
     api = {(c["kind"], c["severity"], c["object"]) for c in report["python_api"]}
     assert api == {
@@ -163,7 +166,7 @@ def test_additive_drift_passes_by_default_and_fails_with_fail_on_any(
         ("added", NON_BREAKING, "dimescheduler_raw.models.job_list_item.JobListItem.notes"),
     }
     assert report["overlay"] == []
-    assert "non-breaking drift" in markdown and "`#/paths/~1site`" in markdown
+    assert "non-breaking drift" in markdown and "`#/paths/~1site/get`" in markdown
 
     code, report, _ = run(pinned, tmp_path / "any", "--url", live.url("/openapi.json"), "--fail-on", "any")
     assert code == 1 and report["status"] == "non-breaking"
@@ -195,10 +198,11 @@ def test_breaking_drift_fails_and_names_every_impact(
     assert digest(REPO / "openapi", REPO / "generated", pinned.path.parent, pinned.generated) == before
     assert code == 1
     assert report["status"] == "breaking"
-    found = {(c["class"], c["severity"], c["source"], c["location"]) for c in report["changes"]}
+    found = {(c["id"], c["level"], c["location"]) for c in report["changes"]}
+    job_no = "#/paths/~1job/get/responses/200/content/application~1json/schema/items/properties/jobNo/type"
     assert found == {
-        ("path-removed", BREAKING, "redocly", pointer("paths", probe_path)),
-        ("type-changed", BREAKING, "redocly", "#/components/schemas/JobListItem/properties/jobNo/type"),
+        ("api-path-removed-without-deprecation", BREAKING, pointer("paths", probe_path)),
+        ("response-property-type-changed", BREAKING, job_no),
     }
     api = {(c["kind"], c["object"]) for c in report["python_api"] if c["severity"] == BREAKING}
     assert ("removed", "dimescheduler_raw.api.probe") in api
@@ -274,22 +278,51 @@ def test_missing_pinned_document_is_unavailable(pinned: Pinned, tmp_path: Path) 
 # --- pieces that need no regeneration ------------------------------------------------------------
 
 
-def test_without_redocly_the_pipelines_check_still_runs_and_says_so(
-    pinned: Pinned, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_any_two_documents_compare_with_base_and_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def unavailable(base: Path, live: Path) -> list[Change]:
-        raise RedoclyError("cannot run redocly (No such file or directory): is Node.js installed?")
+    old = base()
+    new = copy.deepcopy(old)
+    op(new, "/job", "get")["parameters"][0]["required"] = True
+    (tmp_path / "base.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "revision.json").write_text(json.dumps(new), encoding="utf-8")
+    args = ["--base", str(tmp_path / "base.json"), "--url", str(tmp_path / "revision.json")]
+    code = main([*args, "--out", str(tmp_path / "out"), "--format", "junit"])
+    assert code == 1
+    junit = capsys.readouterr().out
+    assert junit == (tmp_path / "out" / "drift-report.xml").read_text(encoding="utf-8")
+    assert 'type="request-parameter-became-required"' in junit and 'failures="1"' in junit
+    code = main(
+        [
+            "--base",
+            str(tmp_path / "base.json"),
+            "--url",
+            str(tmp_path / "base.json"),
+            "--out",
+            str(tmp_path / "same"),
+        ]
+    )
+    report = json.loads((tmp_path / "same" / "drift-report.json").read_text(encoding="utf-8"))
+    assert code == 0 and report["status"] == "none" and report["changes"] == []
 
-    monkeypatch.setattr(drift, "redocly_diff", unavailable)
-    new = copy.deepcopy(pinned.document)
-    op(new, "/job", "get")["parameters"] = []
-    notes: list[str] = []
-    found = drift._document_changes(pinned.path, tmp_path / "unused.json", pinned.document, new, notes)
-    assert [(c.cls, c.source) for c in found] == [("parameter-removed", "pipeline")]
-    assert notes == [
-        "redocly diff did not run, only the pipeline's own comparison was made: "
-        "cannot run redocly (No such file or directory): is Node.js installed?"
-    ]
+
+def test_the_pinned_base_keeps_left_out_operations(tmp_path: Path) -> None:
+    upstream = base()
+    pinned = copy.deepcopy(upstream)
+    del pinned["paths"]["/job/{jobNo}"]  # what generation left out
+    (tmp_path / "upstream.json").write_text(json.dumps(upstream), encoding="utf-8")
+    (tmp_path / "upstream.meta.json").write_text(
+        json.dumps({"left_out": [{"method": "DELETE", "path": "/job/{jobNo}", "reason": "cannot parse"}]}),
+        encoding="utf-8",
+    )
+    document, left_out = drift._pinned_base(tmp_path / "dimescheduler.json", pinned)
+    assert "/job/{jobNo}" in document["paths"]
+    assert left_out == {("DELETE", "/job/{jobNo}"): "cannot parse"}
+    changed = copy.deepcopy(document)
+    del changed["paths"]["/job/{jobNo}"]["delete"]["parameters"]
+    found = drift._document_changes(document, changed, left_out)
+    assert found and all("left out of the generated client: cannot parse" in c.message for c in found)
+    assert drift._document_changes(document, copy.deepcopy(document), left_out) == []
 
 
 def test_a_live_document_that_cannot_generate_is_breaking(
@@ -300,7 +333,9 @@ def test_a_live_document_that_cannot_generate_is_breaking(
 
     monkeypatch.setattr(drift, "build_client", fails)
     report = DriftReport(pinned_path="p")
-    options = Options(None, pinned.path, pinned.generated, REPO / "overlay", tmp_path, "breaking", 5.0)
+    options = Options(
+        None, None, "text", pinned.path, pinned.generated, REPO / "overlay", tmp_path, "breaking", 5.0
+    )
     drift._python_api(options, "{}", tmp_path, report)
     assert [(c.cls, c.severity, c.location) for c in report.changes] == [("generation-failed", BREAKING, "#")]
     assert report.status == "breaking"
@@ -404,10 +439,10 @@ def test_markdown_stays_bounded_whatever_the_drift() -> None:
     assert len(lines) <= MAX_LINES, len(lines)
     assert max(map(len, lines)) < 3000
     assert f"in {len(report.changes) - 5000 + 1:,} groups" in markdown
-    groups = [line for line in lines if line.startswith(("| breaking |", "| non-breaking |"))]
+    groups = [line for line in lines if line.startswith(("| breaking |", "| info |"))]
     assert len(groups) == MAX_GROUPS
     # the long breaking tail does not hide every non-breaking group
-    assert any(line.startswith("| non-breaking | other |") for line in groups)
+    assert any(line.startswith("| info | other |") for line in groups)
     assert "more groups" in markdown and "more accessors" in markdown and "more notes" in markdown
     assert "more classes" in markdown and "more Python API changes" in markdown
 
@@ -475,10 +510,11 @@ def test_vendor_2023_swagger_against_the_committed_pin(tmp_path: Path) -> None:
     assert code == 1 and report["status"] == "breaking"
     assert len((tmp_path / "drift-report.md").read_text().splitlines()) <= MAX_LINES
     assert report["live"]["via"] == "well-known"
-    renamed = [c for c in report["changes"] if c["class"] == "path-removed" and "`/category`" in c["message"]]
-    assert renamed and renamed[0]["severity"] == "breaking"
-    added = {c["location"] for c in report["changes"] if c["class"] == "path-added"}
-    assert "#/paths/~1webhooks~1AppointmentCreated" in added
+    removed = "api-path-removed-without-deprecation"
+    renamed = [c for c in report["changes"] if c["id"] == removed and "`/category`" in c["message"]]
+    assert renamed and renamed[0]["severity"] == "breaking" and renamed[0]["level"] == "breaking"
+    added = {c["location"] for c in report["changes"] if c["id"] == "endpoint-added"}
+    assert "#/paths/~1webhooks~1AppointmentCreated/post" in added
     assert any(entry["accessor"] == "categories.get_all" for entry in report["overlay"])
     assert any(
         entry["object"] == "dimescheduler_raw.api.indicator.indicator_get_category"
