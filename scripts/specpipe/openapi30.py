@@ -18,12 +18,25 @@ as 3.0 with openapi-spec-validator. ``to_openapi30`` rewrites what 3.0 cannot sa
 Anything else that is 3.1-only (``prefixItems``, ``$defs``, ``if``/``then``, ``patternProperties``, ...) is
 left as it is and the validator rejects the result: a new construct in the vendor document must get a rule
 here rather than be dropped silently.
+
+The twin is the document made for other generators (``nox -s downstream`` proves eleven of them with their
+default options), so ``for_generators`` then reshapes the two valid constructs that trip some of them, each
+without losing a request the API takes (docs/guides/sdk-maintainers.md):
+
+- a one-or-many request body ``oneOf: [X, XList]`` (``XList`` an array of ``X``) -> ``XList`` alone, the
+  body's description saying a single ``X`` is taken too: OpenAPI Generator's typescript-fetch and
+  typescript-axios write code that does not compile for a union with an array member;
+- an operation's single status range (``5XX``) without a ``default`` response -> ``default``: oazapfts
+  writes ``status: 5XX``, which is not TypeScript.
+
+The client's own document (``openapi/dimescheduler.json``) keeps both constructs as the vendor wrote them.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -61,7 +74,7 @@ def to_openapi30(document: Mapping[str, Any]) -> dict[str, Any]:
 
 def openapi30_twin(document: Mapping[str, Any]) -> str:
     """The validated 3.0.3 twin as the text written to ``openapi/`` (raises SpecError when it is invalid)."""
-    twin = to_openapi30(document)
+    twin = for_generators(to_openapi30(document))
     validate_openapi30(twin)
     return json.dumps(twin, indent=2, ensure_ascii=False) + "\n"
 
@@ -180,3 +193,66 @@ def _convert_keywords(schema: Schema) -> None:
         schema.setdefault("format", "byte")
     if schema.pop("contentMediaType", None) is not None and schema.get("type") == "string":
         schema.setdefault("format", "binary")
+
+
+# --- shaped for generators -----------------------------------------------------------------------------
+
+_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_STATUS_RANGE: Final = re.compile(r"^[1-5]XX$")
+
+
+def for_generators(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with list-only request bodies and a ``default`` for a lone status range."""
+    doc: dict[str, Any] = copy.deepcopy(dict(document))
+    schemas = doc.get("components", {}).get("schemas", {})
+    for item in doc.get("paths", {}).values():
+        if not isinstance(item, dict):
+            continue
+        for method in _METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                _list_only_body(operation, schemas if isinstance(schemas, dict) else {})
+                _range_as_default(operation)
+    return doc
+
+
+def _list_only_body(operation: dict[str, Any], schemas: Mapping[str, Any]) -> None:
+    body = operation.get("requestBody")
+    if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+        return
+    for media in body["content"].values():
+        schema = media.get("schema") if isinstance(media, dict) else None
+        one = _one_or_many(schema, schemas) if isinstance(schema, dict) else None
+        if one is None:
+            continue
+        single, many = one
+        media["schema"] = many
+        name = str(single.get("$ref", "")).rsplit("/", 1)[-1] or "record"
+        note = f"A list of one or more {name}; the API also takes a single {name} on its own."
+        description = body.get("description")
+        body["description"] = f"{description.rstrip()} {note}" if isinstance(description, str) else note
+
+
+def _one_or_many(schema: Schema, schemas: Mapping[str, Any]) -> tuple[Schema, Schema] | None:
+    """(the single form, the list form) when ``schema`` is ``oneOf``/``anyOf`` ``[X, array of X]``."""
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if set(schema) - {"oneOf", "anyOf"} or not isinstance(members, list) or len(members) != 2:
+        return None
+    for single, many in (members, members[::-1]):
+        target = many
+        if isinstance(many, dict) and set(many) == {"$ref"}:
+            target = schemas.get(str(many["$ref"]).rsplit("/", 1)[-1])
+        if isinstance(target, dict) and target.get("type") == "array" and target.get("items") == single:
+            return single, many
+    return None
+
+
+def _range_as_default(operation: dict[str, Any]) -> None:
+    responses = operation.get("responses")
+    if not isinstance(responses, dict) or "default" in responses:
+        return
+    ranges = [code for code in responses if _STATUS_RANGE.match(str(code))]
+    if len(ranges) == 1:
+        operation["responses"] = {
+            ("default" if code == ranges[0] else code): value for code, value in responses.items()
+        }
