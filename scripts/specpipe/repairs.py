@@ -1,6 +1,7 @@
 """Repairs: defects of published documents that the validator or the generator would refuse, fixed before both.
 
-Each repair is a rule of ``normalize`` (they run first, in this order) and reports a ``FixUp`` per change;
+Each repair is a rule of ``normalize`` (they run first, in this order, but for ``default-type``, which runs
+last, against the schemas as the other rules leave them) and reports a ``FixUp`` per change;
 ``nox -s generate`` prints their counts by name. Where the document's meaning is clear the value is
 converted; where it is not, the offending piece is dropped, never guessed.
 
@@ -615,8 +616,8 @@ def fix_allof_non_object(doc: Doc) -> list[FixUp]:
         if "$ref" in kept:
             schema["allOf"] = [kept]
             shape = "allOf [$ref]"
-        elif any(key in schema for key in kept if key not in _ANNOTATIONS):
-            continue
+        elif not _annotation_only({key: value for key, value in schema.items() if key != "allOf"}):
+            continue  # the schema says more than the allOf (a type, another composition): left as it is
         else:
             del schema["allOf"]
             schema.update({key: value for key, value in kept.items() if key not in schema})
@@ -744,8 +745,10 @@ REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("version-keys", fix_version_keys),
     ("openapi31-idioms", fix_openapi31_idioms),
     ("duplicate-values", fix_duplicate_values),
-    ("default-type", fix_default_types),
     ("allof-non-object", fix_allof_non_object),
     ("boolean-enum", fix_boolean_enums),
     ("inline-object-hoist", fix_inline_object_hoist),
 )
+# Run after every other rule: a default is checked against the schema as it will be validated (the
+# vendor's `allOf [$ref] + type: "null"` only becomes nullable in nullable-ref).
+LAST_REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (("default-type", fix_default_types),)
