@@ -516,3 +516,19 @@ def test_repairs_take_any_shape_without_an_exception() -> None:
         not in out["paths"]["/b"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     )
     assert {"default-type", "duplicate-values", "equivalent-paths"} <= {fixup.rule for fixup in fixups}
+
+
+def test_the_30_twin_of_a_repaired_31_document_is_valid_30() -> None:
+    from specpipe.openapi30 import to_openapi30, validate_openapi30
+
+    attributes = {"type": "object", "maxProperties": 4, "propertyNames": {"maxLength": 8}, "$comment": "map"}
+    schemas = {"Attributes": {**attributes, "summary": "Attributes", "nullable": True}}
+    out, _fixups = repaired(
+        doc({"/a": {"get": {"responses": json_answer(attributes)}}}, "3.1.0", schemas=schemas), ""
+    )
+
+    twin = to_openapi30(out)
+
+    validate_openapi30(twin)
+    assert twin["components"]["schemas"]["Attributes"]["nullable"] is True
+    assert "propertyNames" not in twin["components"]["schemas"]["Attributes"]
