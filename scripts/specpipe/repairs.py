@@ -32,7 +32,9 @@ converted; where it is not, the offending piece is dropped, never guessed.
    checks it) is converted when the meaning is obvious (``"100"`` -> ``100`` on an integer, ``"false"`` ->
    ``false`` on a boolean, ``5`` -> ``"5"`` on a string, ``["auto"]`` -> ``"auto"`` on a string, ``"a"``
    -> ``["a"]`` on an array) and dropped otherwise (``''`` or ``false`` on an integer, ``null`` on a
-   schema that does not take null).
+   schema that does not take null). A default that is an object is dropped too, valid or not: the
+   generator cannot give a model a default ("ModelProperty cannot have a default value") and drops the
+   whole schema.
 7. ``allof-non-object``: ``allOf`` of one schema plus members that only annotate it (``description``,
    ``title``, ``example``, ...) is the idiom for a described reference; openapi-python-client cannot
    compose it when that schema is not an object (a ``oneOf``, an enum, a nullable integer). The
@@ -524,6 +526,11 @@ def fix_default_types(doc: Doc) -> list[FixUp]:
     checker = _DefaultChecker(doc)
     fixups: list[FixUp] = []
     for where, schema in _all_schemas(doc):
+        if isinstance(schema.get("default"), dict):
+            shown = json.dumps(schema.pop("default"))[:60]
+            detail = f"default {shown} is an object, which openapi-python-client cannot give a model: dropped"
+            fixups.append(FixUp("default-type", f"{where}.default", detail))
+            continue
         if "default" not in schema or checker.fits(schema, schema["default"]):
             continue
         old = schema.pop("default")

@@ -364,13 +364,26 @@ def test_defaults_that_fit_are_left_alone_including_null_where_null_is_allowed()
         "A": {"type": "integer", "default": 3},
         "B": {"type": "string", "nullable": True, "default": None},
         "C": {"$ref": "#/components/schemas/A"},
-        "D": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}, "default": {"a": 1}},
+        "D": {"type": "array", "items": {"$ref": "#/components/schemas/A"}, "default": [1, 2]},
     }
 
     out, fixups = repaired(doc({}, schemas=schemas), "default-type")
 
     assert fixups == []
-    assert out["components"]["schemas"]["D"]["default"] == {"a": 1}
+    assert out["components"]["schemas"]["D"]["default"] == [1, 2]
+
+
+def test_an_object_default_is_dropped_the_generator_cannot_give_a_model_one() -> None:
+    meta = {"anyOf": [{"type": "object", "additionalProperties": True}, {"type": "null"}], "default": {}}
+    schemas = {
+        "Block": {"type": "object", "properties": {"meta": meta, "n": {"type": "integer", "default": 1}}}
+    }
+
+    out, fixups = repaired(doc({}, version="3.1.0", schemas=schemas), "default-type")
+
+    props = out["components"]["schemas"]["Block"]["properties"]
+    assert "default" not in props["meta"] and props["n"]["default"] == 1
+    assert [fixup.location for fixup in fixups] == ["components.schemas.Block.properties.meta.default"]
 
 
 def test_a_null_default_on_a_31_schema_without_null_is_dropped() -> None:
