@@ -16,7 +16,8 @@ as 3.0 with openapi-spec-validator. ``to_openapi30`` rewrites what 3.0 cannot sa
 - ``enum`` of a nullable schema gets ``null`` when it lacks it (3.0.3 requires it).
 - ``propertyNames``, ``dependentRequired``, ``minContains``/``maxContains``, ``contentSchema`` and
   ``$comment`` are dropped: constraints on names, counts and contents that 3.0 cannot say (a client of
-  the twin accepts a little more than the 3.1 document allows).
+  the twin accepts a little more than the 3.1 document allows); an empty ``required`` list goes (3.0
+  wants at least one name).
 
 Anything else that is 3.1-only (``prefixItems``, ``$defs``, ``if``/``then``, ``patternProperties``, ...) is
 left as it is and the validator rejects the result: a new construct in the vendor document must get a rule
@@ -194,3 +195,5 @@ def _convert_keywords(schema: Schema) -> None:
         schema.setdefault("format", "binary")
     for keyword in _UNSAYABLE:
         schema.pop(keyword, None)
+    if schema.get("required") == []:  # 3.0 wants at least one name; an empty list says nothing
+        del schema["required"]

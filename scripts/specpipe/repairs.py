@@ -305,6 +305,9 @@ def _schema_keys_30(where: str, schema: Schema) -> list[FixUp]:
             converted.append(
                 f"type {json.dumps(types)} -> {kept[0]!r}{' + nullable' if 'null' in types else ''}"
             )
+    if schema.get("required") == []:
+        del schema["required"]
+        converted.append("required: [] (3.0 wants at least one name) -> dropped")
     if "const" in schema:
         value = schema.pop("const")
         if "enum" not in schema:

@@ -231,6 +231,7 @@ def test_json_schema_keywords_in_a_30_schema_become_30_ones_or_go() -> None:
     schemas = {
         "Mode": {"const": "fast", "examples": ["fast"], "$schema": "x"},
         "Note": {"type": ["string", "null"], "x-order": 1},
+        "Empty": {"type": "object", "required": []},
     }
 
     out, fixups = repaired(doc({}, schemas=schemas), "version-keys")
@@ -242,7 +243,8 @@ def test_json_schema_keywords_in_a_30_schema_become_30_ones_or_go() -> None:
     }
     assert out["components"]["schemas"]["Note"]["type"] == "string"
     assert out["components"]["schemas"]["Note"]["nullable"] is True
-    assert len(fixups) == 4
+    assert "required" not in out["components"]["schemas"]["Empty"]
+    assert len(fixups) == 5
 
 
 # --- openapi31-idioms ------------------------------------------------------------------------------
@@ -534,7 +536,13 @@ def test_repairs_take_any_shape_without_an_exception() -> None:
 def test_the_30_twin_of_a_repaired_31_document_is_valid_30() -> None:
     from specpipe.openapi30 import to_openapi30, validate_openapi30
 
-    attributes = {"type": "object", "maxProperties": 4, "propertyNames": {"maxLength": 8}, "$comment": "map"}
+    attributes = {
+        "type": "object",
+        "required": [],
+        "maxProperties": 4,
+        "propertyNames": {"maxLength": 8},
+        "$comment": "map",
+    }
     schemas = {"Attributes": {**attributes, "summary": "Attributes", "nullable": True}}
     out, _fixups = repaired(
         doc({"/a": {"get": {"responses": json_answer(attributes)}}}, "3.1.0", schemas=schemas), ""
