@@ -2,10 +2,10 @@
 
 ``normalize`` deep-copies the document, applies the repairs of ``repairs.py`` (defects of published
 documents: ``ref-into-document``, ``equivalent-paths``, ``version-keys``, ``openapi31-idioms``,
-``duplicate-values``, ``default-type``, ``allof-non-object``, ``boolean-enum``), then each rule below in this
-order, and reports every change as a ``FixUp``: sorted by rule (this order), then by location. The same
-input always gives the same output document and the same fix-up list; a normalized document needs no
-further fix-ups.
+``duplicate-values``, ``allof-non-object``, ``boolean-enum``, ``inline-object-hoist``), then each rule
+below in this order, then ``default-type`` (also in ``repairs.py``), and reports every change as a
+``FixUp``: sorted by rule (this order), then by location. The same input always gives the same output
+document and the same fix-up list; a normalized document needs no further fix-ups.
 
 1. ``single-json-content-type``: a request body or response whose ``content`` offers several JSON-ish
    media types (``application/json``, ``application/json; charset=...``, ``text/json``,
@@ -124,7 +124,7 @@ from .docwalk import (
 from .docwalk import (
     FixUp as FixUp,  # re-exported: generate.py and the tests import it from here
 )
-from .repairs import REPAIRS
+from .repairs import LAST_REPAIRS, REPAIRS
 
 JSON = "application/json"
 NUMERIC_FORMATS = frozenset({"int8", "int16", "int32", "int64", "float", "double", "decimal"})
@@ -883,5 +883,6 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("named-body-array", fix_named_body_arrays),
     ("enum-varnames", fix_enum_varnames),
     ("time-span-format", fix_time_span_formats),
+    *LAST_REPAIRS,
     (servers.RULE, lambda doc: servers.fix_server_urls(doc, FixUp)),  # see servers.py
 )

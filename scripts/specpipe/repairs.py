@@ -1,6 +1,7 @@
 """Repairs: defects of published documents that the validator or the generator would refuse, fixed before both.
 
-Each repair is a rule of ``normalize`` (they run first, in this order) and reports a ``FixUp`` per change;
+Each repair is a rule of ``normalize`` (they run first, in this order, but for ``default-type``, which runs
+last, against the schemas as the other rules leave them) and reports a ``FixUp`` per change;
 ``nox -s generate`` prints their counts by name. Where the document's meaning is clear the value is
 converted; where it is not, the offending piece is dropped, never guessed.
 
@@ -31,7 +32,9 @@ converted; where it is not, the offending piece is dropped, never guessed.
    checks it) is converted when the meaning is obvious (``"100"`` -> ``100`` on an integer, ``"false"`` ->
    ``false`` on a boolean, ``5`` -> ``"5"`` on a string, ``["auto"]`` -> ``"auto"`` on a string, ``"a"``
    -> ``["a"]`` on an array) and dropped otherwise (``''`` or ``false`` on an integer, ``null`` on a
-   schema that does not take null).
+   schema that does not take null). A default that is an object is dropped too, valid or not: the
+   generator cannot give a model a default ("ModelProperty cannot have a default value") and drops the
+   whole schema.
 7. ``allof-non-object``: ``allOf`` of one schema plus members that only annotate it (``description``,
    ``title``, ``example``, ...) is the idiom for a described reference; openapi-python-client cannot
    compose it when that schema is not an object (a ``oneOf``, an enum, a nullable integer). The
@@ -302,6 +305,9 @@ def _schema_keys_30(where: str, schema: Schema) -> list[FixUp]:
             converted.append(
                 f"type {json.dumps(types)} -> {kept[0]!r}{' + nullable' if 'null' in types else ''}"
             )
+    if schema.get("required") == []:
+        del schema["required"]
+        converted.append("required: [] (3.0 wants at least one name) -> dropped")
     if "const" in schema:
         value = schema.pop("const")
         if "enum" not in schema:
@@ -523,6 +529,11 @@ def fix_default_types(doc: Doc) -> list[FixUp]:
     checker = _DefaultChecker(doc)
     fixups: list[FixUp] = []
     for where, schema in _all_schemas(doc):
+        if isinstance(schema.get("default"), dict):
+            shown = json.dumps(schema.pop("default"))[:60]
+            detail = f"default {shown} is an object, which openapi-python-client cannot give a model: dropped"
+            fixups.append(FixUp("default-type", f"{where}.default", detail))
+            continue
         if "default" not in schema or checker.fits(schema, schema["default"]):
             continue
         old = schema.pop("default")
@@ -615,8 +626,8 @@ def fix_allof_non_object(doc: Doc) -> list[FixUp]:
         if "$ref" in kept:
             schema["allOf"] = [kept]
             shape = "allOf [$ref]"
-        elif any(key in schema for key in kept if key not in _ANNOTATIONS):
-            continue
+        elif not _annotation_only({key: value for key, value in schema.items() if key != "allOf"}):
+            continue  # the schema says more than the allOf (a type, another composition): left as it is
         else:
             del schema["allOf"]
             schema.update({key: value for key, value in kept.items() if key not in schema})
@@ -744,8 +755,10 @@ REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("version-keys", fix_version_keys),
     ("openapi31-idioms", fix_openapi31_idioms),
     ("duplicate-values", fix_duplicate_values),
-    ("default-type", fix_default_types),
     ("allof-non-object", fix_allof_non_object),
     ("boolean-enum", fix_boolean_enums),
     ("inline-object-hoist", fix_inline_object_hoist),
 )
+# Run after every other rule: a default is checked against the schema as it will be validated (the
+# vendor's `allOf [$ref] + type: "null"` only becomes nullable in nullable-ref).
+LAST_REPAIRS: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (("default-type", fix_default_types),)

@@ -47,11 +47,11 @@ def test_repairs_run_first_and_are_counted_by_name() -> None:
         "version-keys",
         "openapi31-idioms",
         "duplicate-values",
-        "default-type",
         "allof-non-object",
         "boolean-enum",
         "inline-object-hoist",
     ]
+    assert names[-1] == "default-type"  # checked against the schemas as the other rules leave them
     assert len(set(names)) == len(names)
 
 
@@ -231,6 +231,7 @@ def test_json_schema_keywords_in_a_30_schema_become_30_ones_or_go() -> None:
     schemas = {
         "Mode": {"const": "fast", "examples": ["fast"], "$schema": "x"},
         "Note": {"type": ["string", "null"], "x-order": 1},
+        "Empty": {"type": "object", "required": []},
     }
 
     out, fixups = repaired(doc({}, schemas=schemas), "version-keys")
@@ -242,7 +243,8 @@ def test_json_schema_keywords_in_a_30_schema_become_30_ones_or_go() -> None:
     }
     assert out["components"]["schemas"]["Note"]["type"] == "string"
     assert out["components"]["schemas"]["Note"]["nullable"] is True
-    assert len(fixups) == 4
+    assert "required" not in out["components"]["schemas"]["Empty"]
+    assert len(fixups) == 5
 
 
 # --- openapi31-idioms ------------------------------------------------------------------------------
@@ -364,13 +366,26 @@ def test_defaults_that_fit_are_left_alone_including_null_where_null_is_allowed()
         "A": {"type": "integer", "default": 3},
         "B": {"type": "string", "nullable": True, "default": None},
         "C": {"$ref": "#/components/schemas/A"},
-        "D": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}, "default": {"a": 1}},
+        "D": {"type": "array", "items": {"$ref": "#/components/schemas/A"}, "default": [1, 2]},
     }
 
     out, fixups = repaired(doc({}, schemas=schemas), "default-type")
 
     assert fixups == []
-    assert out["components"]["schemas"]["D"]["default"] == {"a": 1}
+    assert out["components"]["schemas"]["D"]["default"] == [1, 2]
+
+
+def test_an_object_default_is_dropped_the_generator_cannot_give_a_model_one() -> None:
+    meta = {"anyOf": [{"type": "object", "additionalProperties": True}, {"type": "null"}], "default": {}}
+    schemas = {
+        "Block": {"type": "object", "properties": {"meta": meta, "n": {"type": "integer", "default": 1}}}
+    }
+
+    out, fixups = repaired(doc({}, version="3.1.0", schemas=schemas), "default-type")
+
+    props = out["components"]["schemas"]["Block"]["properties"]
+    assert "default" not in props["meta"] and props["n"]["default"] == 1
+    assert [fixup.location for fixup in fixups] == ["components.schemas.Block.properties.meta.default"]
 
 
 def test_a_null_default_on_a_31_schema_without_null_is_dropped() -> None:
@@ -516,3 +531,25 @@ def test_repairs_take_any_shape_without_an_exception() -> None:
         not in out["paths"]["/b"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     )
     assert {"default-type", "duplicate-values", "equivalent-paths"} <= {fixup.rule for fixup in fixups}
+
+
+def test_the_30_twin_of_a_repaired_31_document_is_valid_30() -> None:
+    from specpipe.openapi30 import to_openapi30, validate_openapi30
+
+    attributes = {
+        "type": "object",
+        "required": [],
+        "maxProperties": 4,
+        "propertyNames": {"maxLength": 8},
+        "$comment": "map",
+    }
+    schemas = {"Attributes": {**attributes, "summary": "Attributes", "nullable": True}}
+    out, _fixups = repaired(
+        doc({"/a": {"get": {"responses": json_answer(attributes)}}}, "3.1.0", schemas=schemas), ""
+    )
+
+    twin = to_openapi30(out)
+
+    validate_openapi30(twin)
+    assert twin["components"]["schemas"]["Attributes"]["nullable"] is True
+    assert "propertyNames" not in twin["components"]["schemas"]["Attributes"]
