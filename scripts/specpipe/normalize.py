@@ -1,8 +1,11 @@
 """Fix-ups that make the vendor's OpenAPI document generate a clean client.
 
-``normalize`` deep-copies the document, applies each rule below in this order, and reports every change
-as a ``FixUp``: sorted by rule (this order), then by location. The same input always gives the same
-output document and the same fix-up list; a normalized document needs no further fix-ups.
+``normalize`` deep-copies the document, applies the repairs of ``repairs.py`` (defects of published
+documents: ``ref-into-document``, ``equivalent-paths``, ``version-keys``, ``openapi31-idioms``,
+``duplicate-values``, ``allof-non-object``, ``boolean-enum``, ``inline-object-hoist``), then each rule
+below in this order, then ``default-type`` (also in ``repairs.py``), and reports every change as a
+``FixUp``: sorted by rule (this order), then by location. The same input always gives the same output
+document and the same fix-up list; a normalized document needs no further fix-ups.
 
 1. ``single-json-content-type``: a request body or response whose ``content`` offers several JSON-ish
    media types (``application/json``, ``application/json; charset=...``, ``text/json``,
@@ -61,8 +64,9 @@ output document and the same fix-up list; a normalized document needs no further
     ``title`` where their class name (computed with openapi-python-client's own ``ClassName``) would be
     a Python builtin or keyword, a name the generated modules import (``Any``, ``File``, ``Response``,
     ``UNSET``, ...; ``RESERVED_CLASS_NAMES``) or already taken by another schema (same title, or keys
-    such as ``job_item`` and ``JobItem`` that convert to one name or one module): ``Any`` -> ``AnyModel``,
-    a second ``S`` -> ``S2``. Schemas are visited in key order; the first keeps its name.
+    such as ``job_item`` and ``JobItem`` that convert to one name or one module, or by a component that is
+    only a ``$ref``, an alias the generator names after its key): ``Any`` -> ``AnyModel``, a second ``S``
+    -> ``S2``. Schemas are visited in key order; the first keeps its name, an alias always does.
 12. ``schema-description``: a schema under ``components.schemas`` without a description gets
     ``"<Name> (no description in the vendor document)."``.
 
@@ -91,23 +95,36 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from email.message import Message
 from keyword import iskeyword
 from typing import Any
 
+from .docwalk import (
+    _PLACEHOLDER,
+    _SCHEMA_REF,
+    HTTP_METHODS,
+    Doc,
+    Schema,
+    _all_schemas,
+    _content_owners,
+    _escape,
+    _has_type,
+    _is_31,
+    _item_operations,
+    _list,
+    _mapping,
+    _operations,
+    _plain_copy,
+    _plain_mapping,
+    _resolve_parameter,
+    _schema_ref_name,
+)
+from .docwalk import (
+    FixUp as FixUp,  # re-exported: generate.py and the tests import it from here
+)
+from .repairs import LAST_REPAIRS, REPAIRS
 
-@dataclass(frozen=True)
-class FixUp:
-    """One change ``normalize`` made: which rule, where (``paths./job.post.requestBody``), and what."""
-
-    rule: str
-    location: str
-    detail: str
-
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON = "application/json"
 NUMERIC_FORMATS = frozenset({"int8", "int16", "int32", "int64", "float", "double", "decimal"})
 BINARY_SCHEMA: dict[str, Any] = {"type": "string", "format": "binary"}
@@ -130,28 +147,6 @@ RESERVED_CLASS_NAMES = frozenset(
 )  # fmt: skip
 # The generator's field_prefix (scripts/openapi-python-client.yaml): it also prefixes invalid class names.
 GENERATOR_PREFIX = "field_"
-
-_SCHEMA_CHILD_KEYS = (
-    "items",
-    "additionalProperties",
-    "additionalItems",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-)
-_SCHEMA_MAP_KEYS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
-_SCHEMA_LIST_KEYS = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
-_SCHEMA_REF = "#/components/schemas/"
-_PARAMETER_REF = "#/components/parameters/"
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-Schema = dict[str, Any]
-Doc = dict[str, Any]
 
 
 def normalize(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[FixUp]]:
@@ -393,16 +388,6 @@ def _path_parameter_names(doc: Doc, holder: dict[str, Any]) -> set[str]:
     parameters = holder.get("parameters")
     resolved = [_resolve_parameter(doc, p) for p in (parameters if isinstance(parameters, list) else [])]
     return {str(p.get("name")) for p in resolved if p.get("in") == "path"}
-
-
-def _resolve_parameter(doc: Doc, parameter: Any) -> dict[str, Any]:
-    """The parameter itself, or the component it refers to (``{}`` when it cannot be resolved)."""
-    holder = _mapping(parameter)
-    ref = holder.get("$ref")
-    if isinstance(ref, str) and ref.startswith(_PARAMETER_REF):
-        components = _mapping(_mapping(doc.get("components")).get("parameters"))
-        return _mapping(components.get(_unescape(ref[len(_PARAMETER_REF) :])))
-    return holder
 
 
 # --- rule 5: numeric-string-union -----------------------------------------------------------------
@@ -651,8 +636,11 @@ def fix_model_class_names(doc: Doc) -> list[FixUp]:
     from openapi_python_client.strings import ClassName, PythonIdentifier
 
     schemas = _mapping(_mapping(doc.get("components")).get("schemas"))
-    taken_classes: set[str] = set()
-    taken_modules: set[str] = set()
+    # A component that is only a $ref is an alias: the generator names it after its key, and a title
+    # beside the $ref would be ignored, so its name is taken before any other schema is named.
+    aliases = [name for name, schema in schemas.items() if isinstance(schema, dict) and "$ref" in schema]
+    taken_classes = {ClassName(name, GENERATOR_PREFIX) for name in aliases}
+    taken_modules = {PythonIdentifier(name, GENERATOR_PREFIX) for name in taken_classes}
     fixups = []
     for name in sorted(schemas):
         source = _class_source(name, schemas[name])
@@ -785,10 +773,6 @@ def _named_array(schemas: dict[str, Any], item: str) -> str:
     return name
 
 
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
-
-
 # --- rule 14: enum-varnames ----------------------------------------------------------------------
 
 # Compared case-sensitively: enum members live in their own scope in every target language, so only names
@@ -882,6 +866,7 @@ def fix_time_span_formats(doc: Doc) -> list[FixUp]:
 
 
 RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
+    *REPAIRS,
     ("single-json-content-type", fix_json_content_types),
     ("unsupported-media-type", fix_unsupported_media_types),
     ("binary-media-type", fix_binary_media_types),
@@ -897,136 +882,5 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("named-body-array", fix_named_body_arrays),
     ("enum-varnames", fix_enum_varnames),
     ("time-span-format", fix_time_span_formats),
+    *LAST_REPAIRS,
 )
-
-
-# --- walking the document -------------------------------------------------------------------------
-
-
-def _plain_copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {key: _plain_copy(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain_copy(item) for item in value]
-    return value
-
-
-def _plain_mapping(doc: Mapping[str, Any]) -> Doc:
-    return doc if isinstance(doc, dict) else _plain_copy(doc)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _is_31(doc: Doc) -> bool:
-    return str(doc.get("openapi", "")).startswith("3.1")
-
-
-def _has_type(schema: Schema, name: str) -> bool:
-    types = schema.get("type")
-    return types == name or (isinstance(types, list) and name in types)
-
-
-def _unescape(token: str) -> str:
-    """A JSON pointer token as the name it stands for (``~1`` is ``/``, ``~0`` is ``~``)."""
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _schema_ref_name(ref: Any) -> str | None:
-    if isinstance(ref, str) and ref.startswith(_SCHEMA_REF) and "/" not in ref[len(_SCHEMA_REF) :]:
-        return _unescape(ref[len(_SCHEMA_REF) :])
-    return None
-
-
-def _path_items(doc: Doc, sections: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(where, path item)`` for each path (or webhook) in ``sections``; ``where`` is ``paths./job``."""
-    for section in sections:
-        for path, item in _mapping(doc.get(section)).items():
-            if isinstance(item, dict):
-                yield f"{section}.{path}", item
-
-
-def _item_operations(item: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for method, operation in item.items():
-        if method in HTTP_METHODS and isinstance(operation, dict):
-            yield method, operation
-
-
-def _operations(doc: Doc, sections: tuple[str, ...]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for section in sections:
-        for path, item in _mapping(doc.get(section)).items():
-            for method, operation in _item_operations(_mapping(item)):
-                yield path, method, operation
-
-
-def _content_owners(
-    doc: Doc, sections: tuple[str, ...] = ("paths", "webhooks")
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every request body and response (operations in ``sections`` and components) with where it is."""
-    for item_where, item in _path_items(doc, sections):
-        for method, operation in _item_operations(item):
-            where = f"{item_where}.{method}"
-            body = operation.get("requestBody")
-            if isinstance(body, dict):
-                yield f"{where}.requestBody", body
-            for code, response in _mapping(operation.get("responses")).items():
-                if isinstance(response, dict):
-                    yield f"{where}.responses.{code}", response
-    components = _mapping(doc.get("components"))
-    for kind in ("requestBodies", "responses"):
-        for name, owner in _mapping(components.get(kind)).items():
-            if isinstance(owner, dict):
-                yield f"components.{kind}.{name}", owner
-
-
-def _all_schemas(doc: Doc) -> list[tuple[str, Schema]]:
-    """Every schema object in the document (nested ones included), parents before children."""
-    found: list[tuple[str, Schema]] = []
-    components = _mapping(doc.get("components"))
-    for name, schema in _mapping(components.get("schemas")).items():
-        _collect_schema(f"components.schemas.{name}", schema, found)
-    for kind in ("parameters", "headers"):
-        for name, holder in _mapping(components.get(kind)).items():
-            _collect_holder(f"components.{kind}.{name}", holder, found)
-    for where, owner in _content_owners(doc):
-        _collect_holder(where, owner, found)
-        for name, header in _mapping(owner.get("headers")).items():
-            _collect_holder(f"{where}.headers.{name}", header, found)
-    for item_where, item in _path_items(doc, ("paths", "webhooks")):
-        holders = [(item_where, item)]
-        holders += [(f"{item_where}.{method}", operation) for method, operation in _item_operations(item)]
-        for where, holder in holders:
-            parameters = holder.get("parameters")
-            for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
-                _collect_holder(f"{where}.parameters.{index}", parameter, found)
-    return found
-
-
-def _collect_holder(where: str, holder: Any, found: list[tuple[str, Schema]]) -> None:
-    """Schemas of a parameter, header, request body or response (``schema`` and ``content``)."""
-    holder = _mapping(holder)
-    if "schema" in holder:
-        _collect_schema(f"{where}.schema", holder["schema"], found)
-    for media_type, media in _mapping(holder.get("content")).items():
-        if isinstance(media, dict) and "schema" in media:
-            _collect_schema(f"{where}.content.{media_type}.schema", media["schema"], found)
-
-
-def _collect_schema(where: str, schema: Any, found: list[tuple[str, Schema]]) -> None:
-    if not isinstance(schema, dict):
-        return
-    found.append((where, schema))
-    for key in _SCHEMA_CHILD_KEYS:
-        _collect_schema(f"{where}.{key}", schema.get(key), found)
-    for key in _SCHEMA_MAP_KEYS:
-        for name, child in _mapping(schema.get(key)).items():
-            _collect_schema(f"{where}.{key}.{name}", child, found)
-    for key in _SCHEMA_LIST_KEYS:
-        children = schema.get(key)
-        for index, child in enumerate(children if isinstance(children, list) else []):
-            _collect_schema(f"{where}.{key}.{index}", child, found)

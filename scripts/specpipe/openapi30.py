@@ -14,6 +14,9 @@ as 3.0 with openapi-spec-validator. ``to_openapi30`` rewrites what 3.0 cannot sa
 - numeric ``exclusiveMinimum``/``exclusiveMaximum`` -> ``minimum``/``maximum`` + ``true``;
 - ``contentEncoding: base64`` -> ``format: byte``; ``contentMediaType`` on a string -> ``format: binary``;
 - ``enum`` of a nullable schema gets ``null`` when it lacks it (3.0.3 requires it).
+- ``propertyNames``, ``dependentRequired``, ``minContains``/``maxContains``, ``contentSchema`` and
+  ``$comment`` are dropped: constraints on names, counts and contents that 3.0 cannot say (a client of
+  the twin accepts a little more than the 3.1 document allows).
 
 Anything else that is 3.1-only (``prefixItems``, ``$defs``, ``if``/``then``, ``patternProperties``, ...) is
 left as it is and the validator rejects the result: a new construct in the vendor document must get a rule
@@ -37,6 +40,15 @@ Schema = dict[str, Any]
 _CHILD_KEYS: Final = ("items", "additionalProperties", "not")
 _MAP_KEYS: Final = ("properties",)
 _LIST_KEYS: Final = ("allOf", "anyOf", "oneOf")
+# Constraints and comments 3.0 has no keyword for; the client generated from the 3.1 document still has them.
+_UNSAYABLE: Final = (
+    "propertyNames",
+    "$comment",
+    "dependentRequired",
+    "minContains",
+    "maxContains",
+    "contentSchema",
+)
 
 
 def to_openapi30(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,3 +192,5 @@ def _convert_keywords(schema: Schema) -> None:
         schema.setdefault("format", "byte")
     if schema.pop("contentMediaType", None) is not None and schema.get("type") == "string":
         schema.setdefault("format", "binary")
+    for keyword in _UNSAYABLE:
+        schema.pop(keyword, None)

@@ -94,7 +94,10 @@ def build_routes(document: Mapping[str, Any], config_path: Path) -> list[Route]:
     if isinstance(data, GeneratorError):
         raise GenerationError(f"openapi-python-client cannot read the document: {data.header}")
     # The generator rewrites placeholders (`{jobNo}` -> `{job_no}`); the table keeps the document's templates.
-    templates = {_skeleton(path): path for path in document.get("paths", {})}
+    # Paths equal up to placeholder names share a skeleton; each operation finds the one that declares it.
+    templates: dict[str, list[str]] = {}
+    for path in document.get("paths", {}):
+        templates.setdefault(_skeleton(path), []).append(path)
     routes = [
         _route(str(tag), endpoint, templates, document)
         for tag, collection in data.endpoint_collections_by_tag.items()
@@ -131,13 +134,12 @@ def _skeleton(path: str) -> str:
     return re.sub(r"\{[^}/]*\}", "{}", path)
 
 
-def _route(tag: str, endpoint: Any, templates: Mapping[str, str], document: Mapping[str, Any]) -> Route:
+def _route(tag: str, endpoint: Any, templates: Mapping[str, list[str]], document: Mapping[str, Any]) -> Route:
     body = _body(endpoint.bodies)
-    path = templates[_skeleton(endpoint.path.get_untrusted_value())]
-    item = document["paths"][path]
-    operation = item[endpoint.method.lower()]
+    path, item, operation = _declaration(endpoint, templates, document)
     dropped = _dropped_parameters(endpoint, operation, item, document)
-    responses = operation.get("responses") if isinstance(operation.get("responses"), dict) else {}
+    declared = operation.get("responses")
+    responses = declared if isinstance(declared, Mapping) else {}
     success = tuple(sorted(str(code) for code in responses if str(code).startswith("2")))
     response, shape = _success(endpoint.responses.patterns)
     page_items = page_item = page_total = None
@@ -163,6 +165,22 @@ def _route(tag: str, endpoint: Any, templates: Mapping[str, str], document: Mapp
         success=success,
         dropped=dropped,
     )
+
+
+def _declaration(
+    endpoint: Any, templates: Mapping[str, list[str]], document: Mapping[str, Any]
+) -> tuple[str, Mapping[str, Any], Mapping[str, Any]]:
+    """The document's path template, path item and operation behind a generated endpoint; the generator's
+    path and empty mappings when the document has none (the route is still recorded, never a crash)."""
+    generated = str(endpoint.path.get_untrusted_value())
+    method = str(endpoint.method).lower()
+    paths = document.get("paths")
+    paths = paths if isinstance(paths, Mapping) else {}
+    for path in templates.get(_skeleton(generated), []):
+        item = paths.get(path)
+        if isinstance(item, Mapping) and isinstance(item.get(method), Mapping):
+            return path, item, item[method]
+    return generated, {}, {}
 
 
 @dataclass(frozen=True)
