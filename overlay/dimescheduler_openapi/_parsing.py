@@ -211,7 +211,9 @@ def _read(
                     f"{getattr(exc, 'model', _model_name(model))} cannot hold"
                 )
             else:
-                problem = f"{describe_json(data)} it cannot read ({type(exc).__name__}: {json_text(str(exc))})"
+                problem = (
+                    f"{describe_json(data)} it cannot read ({type(exc).__name__}: {json_text(str(exc))})"
+                )
         else:
             extra = getattr(value, "additional_properties", None)
             if not (data and isinstance(extra, dict) and len(extra) == len(data)):
