@@ -359,8 +359,6 @@ class Appointment:
                 start = parse_datetime_or_keep(start)
                 if type(start) is str:
                     noted_value("Appointment", "start", start)
-        elif start is not UNSET and start is not None:
-            noted_value("Appointment", "start", start)
         _fd_obj.start = start
 
         if isinstance(end, str):
@@ -370,8 +368,6 @@ class Appointment:
                 end = parse_datetime_or_keep(end)
                 if type(end) is str:
                     noted_value("Appointment", "end", end)
-        elif end is not UNSET and end is not None:
-            noted_value("Appointment", "end", end)
         _fd_obj.end = end
 
         if isinstance(appointment_guid, str):
@@ -379,8 +375,6 @@ class Appointment:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Appointment", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("Appointment", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if isinstance(importance, int):
@@ -391,8 +385,6 @@ class Appointment:
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Appointment", "importance", importance)
-        elif importance is not UNSET and importance is not None:
-            noted_value("Appointment", "importance", importance)
         _fd_obj.importance = importance
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -145,8 +145,6 @@ class AppointmentFieldValueListItem:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentFieldValueListItem", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("AppointmentFieldValueListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

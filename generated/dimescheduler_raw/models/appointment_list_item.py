@@ -343,8 +343,6 @@ class AppointmentListItem:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("AppointmentListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if isinstance(start, str):
@@ -354,8 +352,6 @@ class AppointmentListItem:
                 start = parse_datetime_or_keep(start)
                 if type(start) is str:
                     noted_value("AppointmentListItem", "start", start)
-        elif start is not UNSET and start is not None:
-            noted_value("AppointmentListItem", "start", start)
         _fd_obj.start = start
 
         if isinstance(end, str):
@@ -365,8 +361,6 @@ class AppointmentListItem:
                 end = parse_datetime_or_keep(end)
                 if type(end) is str:
                     noted_value("AppointmentListItem", "end", end)
-        elif end is not UNSET and end is not None:
-            noted_value("AppointmentListItem", "end", end)
         _fd_obj.end = end
 
         if isinstance(importance, int):
@@ -377,8 +371,6 @@ class AppointmentListItem:
                     importance = Importance(importance)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AppointmentListItem", "importance", importance)
-        elif importance is not UNSET and importance is not None:
-            noted_value("AppointmentListItem", "importance", importance)
         _fd_obj.importance = importance
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -136,8 +136,6 @@ class AssignmentListItem:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("AssignmentListItem", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("AssignmentListItem", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

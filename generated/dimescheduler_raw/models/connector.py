@@ -224,8 +224,6 @@ class Connector:
                     type_ = ConnectorType(type_)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "type", type_)
-        elif type_ is not UNSET and type_ is not None:
-            noted_value("Connector", "type", type_)
         _fd_obj.type_ = type_
 
         if isinstance(authentication_type, int):
@@ -236,8 +234,6 @@ class Connector:
                     authentication_type = ConnectorAuthType(authentication_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "authenticationType", authentication_type)
-        elif authentication_type is not UNSET and authentication_type is not None:
-            noted_value("Connector", "authenticationType", authentication_type)
         _fd_obj.authentication_type = authentication_type
 
         if isinstance(api_type, int):
@@ -248,8 +244,6 @@ class Connector:
                     api_type = ConnectorApiType(api_type)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Connector", "apiType", api_type)
-        elif api_type is not UNSET and api_type is not None:
-            noted_value("Connector", "apiType", api_type)
         _fd_obj.api_type = api_type
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -99,8 +99,6 @@ class ContainerListItem:
                 handle_date = parse_datetime_or_keep(handle_date)
                 if type(handle_date) is str:
                     noted_value("ContainerListItem", "handleDate", handle_date)
-        elif handle_date is not UNSET and handle_date is not None:
-            noted_value("ContainerListItem", "handleDate", handle_date)
         _fd_obj.handle_date = handle_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

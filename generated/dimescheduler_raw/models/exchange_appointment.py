@@ -238,8 +238,6 @@ class ExchangeAppointment:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("ExchangeAppointment", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("ExchangeAppointment", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         if start is not UNSET:

@@ -1138,8 +1138,6 @@ class JobListItem:
                 creation_date_time = parse_datetime_or_keep(creation_date_time)
                 if type(creation_date_time) is str:
                     noted_value("JobListItem", "creationDateTime", creation_date_time)
-        elif creation_date_time is not UNSET and creation_date_time is not None:
-            noted_value("JobListItem", "creationDateTime", creation_date_time)
         _fd_obj.creation_date_time = creation_date_time
 
         if isinstance(free_date_1, str):
@@ -1149,8 +1147,6 @@ class JobListItem:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
                 if type(free_date_1) is str:
                     noted_value("JobListItem", "freeDate1", free_date_1)
-        elif free_date_1 is not UNSET and free_date_1 is not None:
-            noted_value("JobListItem", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -1160,8 +1156,6 @@ class JobListItem:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
                 if type(free_date_2) is str:
                     noted_value("JobListItem", "freeDate2", free_date_2)
-        elif free_date_2 is not UNSET and free_date_2 is not None:
-            noted_value("JobListItem", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -1171,8 +1165,6 @@ class JobListItem:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
                 if type(free_date_3) is str:
                     noted_value("JobListItem", "freeDate3", free_date_3)
-        elif free_date_3 is not UNSET and free_date_3 is not None:
-            noted_value("JobListItem", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -1182,8 +1174,6 @@ class JobListItem:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
                 if type(free_date_4) is str:
                     noted_value("JobListItem", "freeDate4", free_date_4)
-        elif free_date_4 is not UNSET and free_date_4 is not None:
-            noted_value("JobListItem", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -1193,8 +1183,6 @@ class JobListItem:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
                 if type(free_date_5) is str:
                     noted_value("JobListItem", "freeDate5", free_date_5)
-        elif free_date_5 is not UNSET and free_date_5 is not None:
-            noted_value("JobListItem", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         if isinstance(start_date, str):
@@ -1204,8 +1192,6 @@ class JobListItem:
                 start_date = parse_datetime_or_keep(start_date)
                 if type(start_date) is str:
                     noted_value("JobListItem", "startDate", start_date)
-        elif start_date is not UNSET and start_date is not None:
-            noted_value("JobListItem", "startDate", start_date)
         _fd_obj.start_date = start_date
 
         if isinstance(end_date, str):
@@ -1215,8 +1201,6 @@ class JobListItem:
                 end_date = parse_datetime_or_keep(end_date)
                 if type(end_date) is str:
                     noted_value("JobListItem", "endDate", end_date)
-        elif end_date is not UNSET and end_date is not None:
-            noted_value("JobListItem", "endDate", end_date)
         _fd_obj.end_date = end_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

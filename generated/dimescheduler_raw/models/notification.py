@@ -209,8 +209,6 @@ class Notification:
                 date = parse_datetime_or_keep(date)
                 if type(date) is str:
                     noted_value("Notification", "date", date)
-        elif date is not UNSET and date is not None:
-            noted_value("Notification", "date", date)
         _fd_obj.date = date
 
         if isinstance(appointment_guid, str):
@@ -218,8 +216,6 @@ class Notification:
                 appointment_guid = UUID(appointment_guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Notification", "appointmentGuid", appointment_guid)
-        elif appointment_guid is not UNSET and appointment_guid is not None:
-            noted_value("Notification", "appointmentGuid", appointment_guid)
         _fd_obj.appointment_guid = appointment_guid
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -846,8 +846,6 @@ class Resource:
                 in_service_from = parse_datetime_or_keep(in_service_from)
                 if type(in_service_from) is str:
                     noted_value("Resource", "inServiceFrom", in_service_from)
-        elif in_service_from is not UNSET and in_service_from is not None:
-            noted_value("Resource", "inServiceFrom", in_service_from)
         _fd_obj.in_service_from = in_service_from
 
         if isinstance(in_service_till, str):
@@ -857,8 +855,6 @@ class Resource:
                 in_service_till = parse_datetime_or_keep(in_service_till)
                 if type(in_service_till) is str:
                     noted_value("Resource", "inServiceTill", in_service_till)
-        elif in_service_till is not UNSET and in_service_till is not None:
-            noted_value("Resource", "inServiceTill", in_service_till)
         _fd_obj.in_service_till = in_service_till
 
         if isinstance(free_date_1, str):
@@ -868,8 +864,6 @@ class Resource:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
                 if type(free_date_1) is str:
                     noted_value("Resource", "freeDate1", free_date_1)
-        elif free_date_1 is not UNSET and free_date_1 is not None:
-            noted_value("Resource", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -879,8 +873,6 @@ class Resource:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
                 if type(free_date_2) is str:
                     noted_value("Resource", "freeDate2", free_date_2)
-        elif free_date_2 is not UNSET and free_date_2 is not None:
-            noted_value("Resource", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -890,8 +882,6 @@ class Resource:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
                 if type(free_date_3) is str:
                     noted_value("Resource", "freeDate3", free_date_3)
-        elif free_date_3 is not UNSET and free_date_3 is not None:
-            noted_value("Resource", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -901,8 +891,6 @@ class Resource:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
                 if type(free_date_4) is str:
                     noted_value("Resource", "freeDate4", free_date_4)
-        elif free_date_4 is not UNSET and free_date_4 is not None:
-            noted_value("Resource", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -912,8 +900,6 @@ class Resource:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
                 if type(free_date_5) is str:
                     noted_value("Resource", "freeDate5", free_date_5)
-        elif free_date_5 is not UNSET and free_date_5 is not None:
-            noted_value("Resource", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -143,8 +143,6 @@ class ResourceGpsTrackingListItem:
                 date = parse_datetime_or_keep(date)
                 if type(date) is str:
                     noted_value("ResourceGpsTrackingListItem", "date", date)
-        elif date is not UNSET and date is not None:
-            noted_value("ResourceGpsTrackingListItem", "date", date)
         _fd_obj.date = date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -1413,8 +1413,6 @@ class TaskListItem:
                 contract_start_date = parse_datetime_or_keep(contract_start_date)
                 if type(contract_start_date) is str:
                     noted_value("TaskListItem", "contractStartDate", contract_start_date)
-        elif contract_start_date is not UNSET and contract_start_date is not None:
-            noted_value("TaskListItem", "contractStartDate", contract_start_date)
         _fd_obj.contract_start_date = contract_start_date
 
         if isinstance(contract_end_date, str):
@@ -1424,8 +1422,6 @@ class TaskListItem:
                 contract_end_date = parse_datetime_or_keep(contract_end_date)
                 if type(contract_end_date) is str:
                     noted_value("TaskListItem", "contractEndDate", contract_end_date)
-        elif contract_end_date is not UNSET and contract_end_date is not None:
-            noted_value("TaskListItem", "contractEndDate", contract_end_date)
         _fd_obj.contract_end_date = contract_end_date
 
         if isinstance(parts_warranty_start_date, str):
@@ -1435,8 +1431,6 @@ class TaskListItem:
                 parts_warranty_start_date = parse_datetime_or_keep(parts_warranty_start_date)
                 if type(parts_warranty_start_date) is str:
                     noted_value("TaskListItem", "partsWarrantyStartDate", parts_warranty_start_date)
-        elif parts_warranty_start_date is not UNSET and parts_warranty_start_date is not None:
-            noted_value("TaskListItem", "partsWarrantyStartDate", parts_warranty_start_date)
         _fd_obj.parts_warranty_start_date = parts_warranty_start_date
 
         if isinstance(parts_warranty_end_date, str):
@@ -1446,8 +1440,6 @@ class TaskListItem:
                 parts_warranty_end_date = parse_datetime_or_keep(parts_warranty_end_date)
                 if type(parts_warranty_end_date) is str:
                     noted_value("TaskListItem", "partsWarrantyEndDate", parts_warranty_end_date)
-        elif parts_warranty_end_date is not UNSET and parts_warranty_end_date is not None:
-            noted_value("TaskListItem", "partsWarrantyEndDate", parts_warranty_end_date)
         _fd_obj.parts_warranty_end_date = parts_warranty_end_date
 
         if isinstance(labor_warranty_start_date, str):
@@ -1457,8 +1449,6 @@ class TaskListItem:
                 labor_warranty_start_date = parse_datetime_or_keep(labor_warranty_start_date)
                 if type(labor_warranty_start_date) is str:
                     noted_value("TaskListItem", "laborWarrantyStartDate", labor_warranty_start_date)
-        elif labor_warranty_start_date is not UNSET and labor_warranty_start_date is not None:
-            noted_value("TaskListItem", "laborWarrantyStartDate", labor_warranty_start_date)
         _fd_obj.labor_warranty_start_date = labor_warranty_start_date
 
         if isinstance(labor_warranty_end_date, str):
@@ -1468,8 +1458,6 @@ class TaskListItem:
                 labor_warranty_end_date = parse_datetime_or_keep(labor_warranty_end_date)
                 if type(labor_warranty_end_date) is str:
                     noted_value("TaskListItem", "laborWarrantyEndDate", labor_warranty_end_date)
-        elif labor_warranty_end_date is not UNSET and labor_warranty_end_date is not None:
-            noted_value("TaskListItem", "laborWarrantyEndDate", labor_warranty_end_date)
         _fd_obj.labor_warranty_end_date = labor_warranty_end_date
 
         if importance is not UNSET:
@@ -1489,8 +1477,6 @@ class TaskListItem:
                 expected_response_date_time = parse_datetime_or_keep(expected_response_date_time)
                 if type(expected_response_date_time) is str:
                     noted_value("TaskListItem", "expectedResponseDateTime", expected_response_date_time)
-        elif expected_response_date_time is not UNSET and expected_response_date_time is not None:
-            noted_value("TaskListItem", "expectedResponseDateTime", expected_response_date_time)
         _fd_obj.expected_response_date_time = expected_response_date_time
 
         if isinstance(actual_response_date_time, str):
@@ -1500,8 +1486,6 @@ class TaskListItem:
                 actual_response_date_time = parse_datetime_or_keep(actual_response_date_time)
                 if type(actual_response_date_time) is str:
                     noted_value("TaskListItem", "actualResponseDateTime", actual_response_date_time)
-        elif actual_response_date_time is not UNSET and actual_response_date_time is not None:
-            noted_value("TaskListItem", "actualResponseDateTime", actual_response_date_time)
         _fd_obj.actual_response_date_time = actual_response_date_time
 
         if isinstance(requested_start_date, str):
@@ -1511,8 +1495,6 @@ class TaskListItem:
                 requested_start_date = parse_datetime_or_keep(requested_start_date)
                 if type(requested_start_date) is str:
                     noted_value("TaskListItem", "requestedStartDate", requested_start_date)
-        elif requested_start_date is not UNSET and requested_start_date is not None:
-            noted_value("TaskListItem", "requestedStartDate", requested_start_date)
         _fd_obj.requested_start_date = requested_start_date
 
         if isinstance(requested_end_date, str):
@@ -1522,8 +1504,6 @@ class TaskListItem:
                 requested_end_date = parse_datetime_or_keep(requested_end_date)
                 if type(requested_end_date) is str:
                     noted_value("TaskListItem", "requestedEndDate", requested_end_date)
-        elif requested_end_date is not UNSET and requested_end_date is not None:
-            noted_value("TaskListItem", "requestedEndDate", requested_end_date)
         _fd_obj.requested_end_date = requested_end_date
 
         if isinstance(confirmed_start_date, str):
@@ -1533,8 +1513,6 @@ class TaskListItem:
                 confirmed_start_date = parse_datetime_or_keep(confirmed_start_date)
                 if type(confirmed_start_date) is str:
                     noted_value("TaskListItem", "confirmedStartDate", confirmed_start_date)
-        elif confirmed_start_date is not UNSET and confirmed_start_date is not None:
-            noted_value("TaskListItem", "confirmedStartDate", confirmed_start_date)
         _fd_obj.confirmed_start_date = confirmed_start_date
 
         if isinstance(confirmed_end_date, str):
@@ -1544,8 +1522,6 @@ class TaskListItem:
                 confirmed_end_date = parse_datetime_or_keep(confirmed_end_date)
                 if type(confirmed_end_date) is str:
                     noted_value("TaskListItem", "confirmedEndDate", confirmed_end_date)
-        elif confirmed_end_date is not UNSET and confirmed_end_date is not None:
-            noted_value("TaskListItem", "confirmedEndDate", confirmed_end_date)
         _fd_obj.confirmed_end_date = confirmed_end_date
 
         if isinstance(actual_start_date, str):
@@ -1555,8 +1531,6 @@ class TaskListItem:
                 actual_start_date = parse_datetime_or_keep(actual_start_date)
                 if type(actual_start_date) is str:
                     noted_value("TaskListItem", "actualStartDate", actual_start_date)
-        elif actual_start_date is not UNSET and actual_start_date is not None:
-            noted_value("TaskListItem", "actualStartDate", actual_start_date)
         _fd_obj.actual_start_date = actual_start_date
 
         if isinstance(actual_end_date, str):
@@ -1566,8 +1540,6 @@ class TaskListItem:
                 actual_end_date = parse_datetime_or_keep(actual_end_date)
                 if type(actual_end_date) is str:
                     noted_value("TaskListItem", "actualEndDate", actual_end_date)
-        elif actual_end_date is not UNSET and actual_end_date is not None:
-            noted_value("TaskListItem", "actualEndDate", actual_end_date)
         _fd_obj.actual_end_date = actual_end_date
 
         if isinstance(task_open_as_of, str):
@@ -1577,8 +1549,6 @@ class TaskListItem:
                 task_open_as_of = parse_datetime_or_keep(task_open_as_of)
                 if type(task_open_as_of) is str:
                     noted_value("TaskListItem", "taskOpenAsOf", task_open_as_of)
-        elif task_open_as_of is not UNSET and task_open_as_of is not None:
-            noted_value("TaskListItem", "taskOpenAsOf", task_open_as_of)
         _fd_obj.task_open_as_of = task_open_as_of
 
         if isinstance(task_open_till, str):
@@ -1588,8 +1558,6 @@ class TaskListItem:
                 task_open_till = parse_datetime_or_keep(task_open_till)
                 if type(task_open_till) is str:
                     noted_value("TaskListItem", "taskOpenTill", task_open_till)
-        elif task_open_till is not UNSET and task_open_till is not None:
-            noted_value("TaskListItem", "taskOpenTill", task_open_till)
         _fd_obj.task_open_till = task_open_till
 
         if isinstance(appointment_earliest_allowed, str):
@@ -1599,8 +1567,6 @@ class TaskListItem:
                 appointment_earliest_allowed = parse_datetime_or_keep(appointment_earliest_allowed)
                 if type(appointment_earliest_allowed) is str:
                     noted_value("TaskListItem", "appointmentEarliestAllowed", appointment_earliest_allowed)
-        elif appointment_earliest_allowed is not UNSET and appointment_earliest_allowed is not None:
-            noted_value("TaskListItem", "appointmentEarliestAllowed", appointment_earliest_allowed)
         _fd_obj.appointment_earliest_allowed = appointment_earliest_allowed
 
         if isinstance(appointment_latest_allowed, str):
@@ -1610,8 +1576,6 @@ class TaskListItem:
                 appointment_latest_allowed = parse_datetime_or_keep(appointment_latest_allowed)
                 if type(appointment_latest_allowed) is str:
                     noted_value("TaskListItem", "appointmentLatestAllowed", appointment_latest_allowed)
-        elif appointment_latest_allowed is not UNSET and appointment_latest_allowed is not None:
-            noted_value("TaskListItem", "appointmentLatestAllowed", appointment_latest_allowed)
         _fd_obj.appointment_latest_allowed = appointment_latest_allowed
 
         if isinstance(free_date_1, str):
@@ -1621,8 +1585,6 @@ class TaskListItem:
                 free_date_1 = parse_datetime_or_keep(free_date_1)
                 if type(free_date_1) is str:
                     noted_value("TaskListItem", "freeDate1", free_date_1)
-        elif free_date_1 is not UNSET and free_date_1 is not None:
-            noted_value("TaskListItem", "freeDate1", free_date_1)
         _fd_obj.free_date_1 = free_date_1
 
         if isinstance(free_date_2, str):
@@ -1632,8 +1594,6 @@ class TaskListItem:
                 free_date_2 = parse_datetime_or_keep(free_date_2)
                 if type(free_date_2) is str:
                     noted_value("TaskListItem", "freeDate2", free_date_2)
-        elif free_date_2 is not UNSET and free_date_2 is not None:
-            noted_value("TaskListItem", "freeDate2", free_date_2)
         _fd_obj.free_date_2 = free_date_2
 
         if isinstance(free_date_3, str):
@@ -1643,8 +1603,6 @@ class TaskListItem:
                 free_date_3 = parse_datetime_or_keep(free_date_3)
                 if type(free_date_3) is str:
                     noted_value("TaskListItem", "freeDate3", free_date_3)
-        elif free_date_3 is not UNSET and free_date_3 is not None:
-            noted_value("TaskListItem", "freeDate3", free_date_3)
         _fd_obj.free_date_3 = free_date_3
 
         if isinstance(free_date_4, str):
@@ -1654,8 +1612,6 @@ class TaskListItem:
                 free_date_4 = parse_datetime_or_keep(free_date_4)
                 if type(free_date_4) is str:
                     noted_value("TaskListItem", "freeDate4", free_date_4)
-        elif free_date_4 is not UNSET and free_date_4 is not None:
-            noted_value("TaskListItem", "freeDate4", free_date_4)
         _fd_obj.free_date_4 = free_date_4
 
         if isinstance(free_date_5, str):
@@ -1665,8 +1621,6 @@ class TaskListItem:
                 free_date_5 = parse_datetime_or_keep(free_date_5)
                 if type(free_date_5) is str:
                     noted_value("TaskListItem", "freeDate5", free_date_5)
-        elif free_date_5 is not UNSET and free_date_5 is not None:
-            noted_value("TaskListItem", "freeDate5", free_date_5)
         _fd_obj.free_date_5 = free_date_5
 
         if isinstance(start_date, str):
@@ -1676,8 +1630,6 @@ class TaskListItem:
                 start_date = parse_datetime_or_keep(start_date)
                 if type(start_date) is str:
                     noted_value("TaskListItem", "startDate", start_date)
-        elif start_date is not UNSET and start_date is not None:
-            noted_value("TaskListItem", "startDate", start_date)
         _fd_obj.start_date = start_date
 
         if isinstance(end_date, str):
@@ -1687,8 +1639,6 @@ class TaskListItem:
                 end_date = parse_datetime_or_keep(end_date)
                 if type(end_date) is str:
                     noted_value("TaskListItem", "endDate", end_date)
-        elif end_date is not UNSET and end_date is not None:
-            noted_value("TaskListItem", "endDate", end_date)
         _fd_obj.end_date = end_date
 
         if scheduling_mode is not UNSET:
@@ -1708,8 +1658,6 @@ class TaskListItem:
                 base_line_start_date = parse_datetime_or_keep(base_line_start_date)
                 if type(base_line_start_date) is str:
                     noted_value("TaskListItem", "baseLineStartDate", base_line_start_date)
-        elif base_line_start_date is not UNSET and base_line_start_date is not None:
-            noted_value("TaskListItem", "baseLineStartDate", base_line_start_date)
         _fd_obj.base_line_start_date = base_line_start_date
 
         if isinstance(base_line_end_date, str):
@@ -1719,8 +1667,6 @@ class TaskListItem:
                 base_line_end_date = parse_datetime_or_keep(base_line_end_date)
                 if type(base_line_end_date) is str:
                     noted_value("TaskListItem", "baseLineEndDate", base_line_end_date)
-        elif base_line_end_date is not UNSET and base_line_end_date is not None:
-            noted_value("TaskListItem", "baseLineEndDate", base_line_end_date)
         _fd_obj.base_line_end_date = base_line_end_date
 
         if isinstance(dead_line, str):
@@ -1730,8 +1676,6 @@ class TaskListItem:
                 dead_line = parse_datetime_or_keep(dead_line)
                 if type(dead_line) is str:
                     noted_value("TaskListItem", "deadLine", dead_line)
-        elif dead_line is not UNSET and dead_line is not None:
-            noted_value("TaskListItem", "deadLine", dead_line)
         _fd_obj.dead_line = dead_line
 
         if isinstance(constraint_date, str):
@@ -1741,8 +1685,6 @@ class TaskListItem:
                 constraint_date = parse_datetime_or_keep(constraint_date)
                 if type(constraint_date) is str:
                     noted_value("TaskListItem", "constraintDate", constraint_date)
-        elif constraint_date is not UNSET and constraint_date is not None:
-            noted_value("TaskListItem", "constraintDate", constraint_date)
         _fd_obj.constraint_date = constraint_date
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -87,8 +87,6 @@ class Counts:
                 since = parse_datetime_or_keep(since)
                 if type(since) is str:
                     noted_value("Counts", "since", since)
-        elif since is not UNSET and since is not None:
-            noted_value("Counts", "since", since)
         _fd_obj.since = since
 
         _fd_rest = {k: v for k, v in src_dict.items() if k not in _FD_KEYS} if _fd_extra else {}

@@ -322,8 +322,6 @@ class Widget:
                 updated_at = parse_datetime_or_keep(updated_at)
                 if type(updated_at) is str:
                     noted_value("Widget", "updatedAt", updated_at)
-        elif updated_at is not UNSET and updated_at is not None:
-            noted_value("Widget", "updatedAt", updated_at)
         _fd_obj.updated_at = updated_at
 
         if due_on is not UNSET:
@@ -338,8 +336,6 @@ class Widget:
                 guid = UUID(guid)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Widget", "guid", guid)
-        elif guid is not UNSET and guid is not None:
-            noted_value("Widget", "guid", guid)
         _fd_obj.guid = guid
 
         if isinstance(colour, str):
@@ -350,8 +346,6 @@ class Widget:
                     colour = Colour(colour)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Widget", "colour", colour)
-        elif colour is not UNSET and colour is not None:
-            noted_value("Widget", "colour", colour)
         _fd_obj.colour = colour
 
         if isinstance(level2, int):
@@ -362,8 +356,6 @@ class Widget:
                     level2 = Level(level2)
             except (TypeError, ValueError, AttributeError, KeyError):
                 noted_value("Widget", "level2", level2)
-        elif level2 is not UNSET and level2 is not None:
-            noted_value("Widget", "level2", level2)
         _fd_obj.level2 = level2
 
         if parent is not UNSET:
