@@ -19,14 +19,14 @@ import httpx
 __all__ = ["PASSED", "bounded_transport"]
 
 PASSED = "the overall deadline passed"
-"""The message of the timeout raised once the deadline has passed."""
-
-_SHORTENED = 0.05  # a wait cut by more than this was ended by the deadline rather than by its own timeout
+"""The message of the timeout raised once the deadline has passed, or when a read timed out after part of
+the answer had arrived (a server sending too slowly rather than not at all)."""
 
 
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream, at: float) -> None:
         self._inner, self._at = inner, at
+        self._answering = False
 
     def _left(self, timeout: float | None, error: type[Exception]) -> float:
         left = self._at - time.monotonic()
@@ -35,15 +35,17 @@ class _Stream(httpcore.NetworkStream):
         return left if timeout is None else min(timeout, left)
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        wait = self._left(timeout, httpcore.ReadTimeout)
         try:
-            return self._inner.read(max_bytes, wait)
+            data = self._inner.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
         except httpcore.ReadTimeout:
-            if timeout is None or wait < timeout - _SHORTENED:  # the deadline ended it, not the timeout
+            if self._answering:  # bytes were arriving: the answer was too slow, not absent
                 raise httpcore.ReadTimeout(PASSED) from None
             raise
+        self._answering = self._answering or bool(data)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._answering = False  # a new request: nothing of its answer has arrived yet
         self._inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:

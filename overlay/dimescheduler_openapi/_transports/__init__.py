@@ -1,6 +1,8 @@
 """The transport stack under every client: retries (optional) around per-attempt logging around the
-per-attempt deadline around the answer-size limit around the real transport (httpx's connection pool, a
-proxy, or whatever the caller injected)."""
+per-attempt deadline around the answer-size limit (counted after decoding) around the real transport (httpx's
+connection pool, a proxy, or whatever the caller injected). httpx's own pools also get every socket wait
+shortened to the call's deadline (`bound_network_waits`), and async ones a queue of our own in front
+(`gated`)."""
 
 from __future__ import annotations
 

@@ -88,6 +88,8 @@ _INFLATED = frozenset({"gzip", "deflate"})
 def _layers(response: httpx.Response) -> list[_Layer] | None:
     """The decoding steps for the answer's Content-Encoding, outermost first; None when httpx would not
     decode anything (no encoding, identity, or only names it does not know)."""
+    if "content-encoding" not in response.headers:  # the common case, kept cheap
+        return None
     names = [
         name.strip().lower() for name in response.headers.get_list("content-encoding", split_commas=True)
     ]
