@@ -375,6 +375,15 @@ def test_after_kill_or_ctrl_c_resume_sends_each_row_once_and_lists_the_unknown(
             assert not failed.exists() and not unknown.exists()
         if how == signal.SIGINT:
             assert process.returncode == 130 and "interrupted" in stderr, stderr
+            # Ctrl-C records every row: written (at the server), not written (failed file), or unknown
+            not_written = {r["name"] for r in read_csv(failed)}
+            in_doubt = {r["name"] for r in read_csv(unknown)}
+            assert set(server.counts) | not_written | in_doubt == {f"P{i}" for i in range(2000)}
+            assert not_written.isdisjoint(server.counts) and not_written
+            assert all(
+                r["_error"].startswith(f"row {r['_row']}: ") and "interrupted" in r["_error"]
+                for r in read_csv(failed)
+            )
         else:
             assert process.returncode == -signal.SIGKILL
         written_before = dict(server.counts)

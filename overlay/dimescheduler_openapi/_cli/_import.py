@@ -253,7 +253,7 @@ def _write_outcomes(
         found = outcomes.get(row)
         if found is None:
             if failed is not None and not_sent:
-                failed.write(row, record, not_sent)
+                failed.write(row, record, f"row {row}: {not_sent}")
             continue
         status, error = found
         if status == "succeeded":

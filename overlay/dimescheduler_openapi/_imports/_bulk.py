@@ -30,7 +30,6 @@ thread, and needs the sync client. The wrong kind of client is refused before an
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import inspect
 import threading
@@ -263,7 +262,7 @@ def run_bulk_sync(
             future.result()  # `work` catches Exception; this only surfaces what must not be swallowed
     except BaseException as interruption:
         run.stop = True
-        _wait_for(futures)
+        _wait_for(pool)
         run.interrupt(interruption)
         raise
     finally:
@@ -271,11 +270,13 @@ def run_bulk_sync(
     return run.report(numbered, input_error)
 
 
-def _wait_for(futures: list[Future[None]]) -> None:
-    """Let the chunks in flight finish so their outcome is known; a second Ctrl-C stops waiting (the first
-    interruption is the one re-raised)."""
+def _wait_for(pool: ThreadPoolExecutor) -> None:
+    """Let the chunks in flight finish so their outcome is known, and drop the ones queued (never sent); a
+    second Ctrl-C stops waiting (the first interruption is the one re-raised). Waiting on the pool, not on
+    the futures list: an interruption inside `submit` can start a chunk whose future never reached the list.
+    """
     with contextlib.suppress(BaseException):
-        concurrent.futures.wait(futures)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _WRONG_CLIENT = {
