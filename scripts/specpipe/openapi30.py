@@ -206,7 +206,10 @@ def _convert_keywords(schema: Schema) -> None:
         schema.setdefault("format", "byte")
     if schema.pop("contentMediaType", None) is not None and schema.get("type") == "string":
         schema.setdefault("format", "binary")
-<<<<<<< ours
+    for keyword in _UNSAYABLE:
+        schema.pop(keyword, None)
+    if schema.get("required") == []:  # 3.0 wants at least one name; an empty list says nothing
+        del schema["required"]
 
 
 # --- shaped for generators -----------------------------------------------------------------------------
@@ -270,9 +273,3 @@ def _range_as_default(operation: dict[str, Any]) -> None:
         operation["responses"] = {
             ("default" if code == ranges[0] else code): value for code, value in responses.items()
         }
-=======
-    for keyword in _UNSAYABLE:
-        schema.pop(keyword, None)
-    if schema.get("required") == []:  # 3.0 wants at least one name; an empty list says nothing
-        del schema["required"]
->>>>>>> theirs
