@@ -91,6 +91,18 @@ _SAMPLE_FORMATS: Final = {
     "uri": "https://example.com/",
     "duration": "PT1H",
 }
+# Warnings our document causes that the twin does not shape away yet: printed as such, never silently.
+# OpenAPI Generator's TypeScript generators log this once for a list body whose items are an entity without
+# documented fields (bisected to POST /taskBudgetEntry: TaskBudgetEntryList of TaskBudgetEntry); the SDK
+# compiles under tsc --strict. Its python generator prints it on any document (CONTROL).
+ACCEPTED: Final = {
+    "og-typescript-fetch": {
+        "[main] WARN  o.o.codegen.utils.ModelUtils - Failed to get the schema name: null"
+    },
+    "og-typescript-axios": {
+        "[main] WARN  o.o.codegen.utils.ModelUtils - Failed to get the schema name: null"
+    },
+}
 _ANSI: Final = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _PROGRESS: Final = re.compile(r"^\[[\w-]+\]\s+INFO\b")  # OpenAPI Generator's log lines at INFO level
 
@@ -279,8 +291,13 @@ def generate_and_compare(ctx: Context, item: Run) -> Result:
     result = Result(item.name)
     code, lines = generate(item, str(item.document.get("info", {}).get("title", "")))
     known = control_lines(ctx, item)
-    result.problems = [f"generator said: {line}" for line in dict.fromkeys(lines) if line not in known]
+    accepted = ACCEPTED.get(item.name, set())
+    new = [line for line in dict.fromkeys(lines) if line not in known]
+    result.problems = [f"generator said: {line}" for line in new if line not in accepted]
     result.noise = sorted({line for line in lines if line in known})
+    result.noise += [
+        f"{line} (caused by the document, accepted for now: ACCEPTED)" for line in new if line in accepted
+    ]
     if code:
         result.problems.append(f"{item.generator.name} exited {code}")
         result.generated = False
@@ -638,7 +655,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = "ok  " if result.ok else "FAIL"
         print(f"{status} {result.name:<31} {result.seconds:5.1f} s  {result.summary}")
         for line in result.noise:
-            print(f"       generator noise (also on a minimal document): {line}")
+            kind = (
+                "accepted" if line.endswith("ACCEPTED)") else "generator noise (also on a minimal document)"
+            )
+            print(f"       {kind}: {line}")
         for line in result.problems:
             print(f"       {line}")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
