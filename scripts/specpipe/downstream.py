@@ -276,14 +276,21 @@ def normalized_lines(output: str, paths: Sequence[str], title: str) -> list[str]
 
 def control_lines(ctx: Context, item: Run) -> set[str]:
     """What the generator prints on a minimal valid document of the same OpenAPI version."""
-    control = copy.deepcopy(CONTROL)
     version = "3.1" if item.name.endswith("@3.1") else "3.0"
-    control["openapi"] = "3.1.0" if version == "3.1" else "3.0.3"
-    folder = ctx.out / "control" / item.name
     spec = ctx.out / "control" / f"control-{version}.json"
-    spec.write_text(json.dumps(control), encoding="utf-8")
-    _, lines = generate(Run(item.name, item.generator, spec, folder, control), "control")
+    control = json.loads(spec.read_text(encoding="utf-8"))
+    _, lines = generate(
+        Run(item.name, item.generator, spec, ctx.out / "control" / item.name, control), "control"
+    )
     return set(lines)
+
+
+def write_controls(out: Path) -> None:
+    """The minimal documents, 3.0 and 3.1, written once before the generators run in parallel."""
+    (out / "control").mkdir(parents=True, exist_ok=True)
+    for version, openapi in (("3.0", "3.0.3"), ("3.1", "3.1.0")):
+        control = dict(copy.deepcopy(CONTROL), openapi=openapi)
+        (out / "control" / f"control-{version}.json").write_text(json.dumps(control), encoding="utf-8")
 
 
 def generate_and_compare(ctx: Context, item: Run) -> Result:
@@ -555,6 +562,7 @@ def prepare(spec: Path, out: Path) -> Context:
     spec30 = out / "openapi-3.0.json"
     spec30.write_text(openapi30_twin(document), encoding="utf-8")
     twin = json.loads(spec30.read_text(encoding="utf-8"))
+    write_controls(out)
     return Context(spec.resolve(), spec30.resolve(), document, twin, out.resolve())
 
 
