@@ -243,11 +243,33 @@ def _list_only_body(operation: dict[str, Any], schemas: Mapping[str, Any]) -> No
         if one is None:
             continue
         single, many = one
-        media["schema"] = many
+        media["schema"] = _free_form_list(single, schemas) or many
         name = str(single.get("$ref", "")).rsplit("/", 1)[-1] or "record"
         note = f"A list of one or more {name}; the API also takes a single {name} on its own."
         description = body.get("description")
         body["description"] = f"{description.rstrip()} {note}" if isinstance(description, str) else note
+
+
+def _free_form_list(single: Schema, schemas: Mapping[str, Any]) -> Schema | None:
+    """An inline ``array`` of inline objects when ``single`` names an entity with no documented fields.
+
+    OpenAPI Generator's TypeScript generators warn ``Failed to get the schema name: null`` on a body whose
+    items are a ``$ref`` to such a free-form object (through a named list schema or not), and on nothing
+    else: spelled inline, the same shape reads without a warning.
+    """
+    name = str(single.get("$ref", "")).rsplit("/", 1)[-1]
+    target = schemas.get(name) if name else None
+    if not isinstance(target, dict) or target.get("type") != "object" or target.get("properties"):
+        return None
+    if (
+        any(key in target for key in ("allOf", "oneOf", "anyOf"))
+        or target.get("additionalProperties") is False
+    ):
+        return None
+    item: Schema = {"type": "object", "additionalProperties": True}
+    if isinstance(target.get("description"), str):
+        item["description"] = target["description"]
+    return {"type": "array", "items": item}
 
 
 def _one_or_many(schema: Schema, schemas: Mapping[str, Any]) -> tuple[Schema, Schema] | None:

@@ -156,6 +156,34 @@ def test_the_twin_for_generators_takes_lists_and_answers_default_for_a_lone_rang
     validate_openapi30(twin)
 
 
+def test_list_bodies_of_entities_without_fields_are_inline_arrays_of_objects() -> None:
+    """OpenAPI Generator's TypeScript generators warn on items that are a $ref to a free-form object."""
+    twin = json.loads((REPO / "openapi" / "dimescheduler.openapi-3.0.json").read_text(encoding="utf-8"))
+    free = [
+        name
+        for name, schema in twin["components"]["schemas"].items()
+        if schema.get("type") == "object" and not schema.get("properties") and "allOf" not in schema
+    ]
+    bodies = {
+        (path, method): operation["requestBody"]["content"]["application/json"]["schema"]
+        for path, item in twin["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        and "application/json" in operation.get("requestBody", {}).get("content", {})
+    }
+    shaped = [where for where, schema in bodies.items() if schema.get("type") == "array"]
+    assert ("/taskBudgetEntry", "post") in shaped and ("/timeEntry", "put") in shaped
+    for where in shaped:
+        items = bodies[where]["items"]
+        assert "$ref" not in items and items["type"] == "object" and items["additionalProperties"] is True, (
+            where
+        )
+    for schema in bodies.values():  # no body lists a free-form entity by reference any more
+        target = twin["components"]["schemas"].get(str(schema.get("$ref", "")).rsplit("/", 1)[-1], {})
+        if target.get("type") == "array":
+            assert target["items"]["$ref"].rsplit("/", 1)[-1] not in free
+
+
 def test_a_union_that_is_not_one_or_many_and_several_ranges_stay() -> None:
     document, _ = fixed()
     operation = document["paths"]["/job"]["post"]
