@@ -883,6 +883,6 @@ RULES: tuple[tuple[str, Callable[[Doc], list[FixUp]]], ...] = (
     ("named-body-array", fix_named_body_arrays),
     ("enum-varnames", fix_enum_varnames),
     ("time-span-format", fix_time_span_formats),
-    *LAST_REPAIRS,
     (servers.RULE, lambda doc: servers.fix_server_urls(doc, FixUp)),  # see servers.py
+    *LAST_REPAIRS,
 )
