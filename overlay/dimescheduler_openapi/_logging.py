@@ -79,8 +79,16 @@ def log_response(request: httpx.Request, response: httpx.Response, elapsed: floa
             response.status_code,
             response.reason_phrase,
             elapsed * 1000,
-            redact_headers(response.headers.multi_items()),
+            _masked(redact_headers(response.headers.multi_items()), request),
         )
+
+
+def _masked(headers: dict[str, str], request: httpx.Request) -> dict[str, str]:
+    # A server may echo the key or token in any header (X-Echo, a Warning, a Link): mask the client's own.
+    from ._scrub import mask_text, request_secrets  # _scrub imports this module
+
+    secrets = request_secrets(request)
+    return {name: mask_text(value, secrets) for name, value in headers.items()} if secrets else headers
 
 
 def log_failure(request: httpx.Request, exc: Exception, elapsed: float) -> None:

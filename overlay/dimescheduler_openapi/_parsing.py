@@ -283,7 +283,8 @@ def _failure(value: Any, depth: int = 0) -> bool:
     (false, 0, "false", "no", ...), a non-empty `error`/`errors`, an envelope `statusCode` outside 2xx; a list
     (of envelopes) fails when any item does, and an item's JSON-text `content` is read too."""
     if depth > 8:
-        return False
+        # Nested past what we read: a failure may be inside, so this is not a documented success.
+        raise _TooDeep("envelopes nested too deeply to read")
     if isinstance(value, list):
         return any(_failure(item, depth + 1) for item in value)
     if not isinstance(value, dict):
@@ -332,7 +333,12 @@ def parse_mutation(response: httpx.Response) -> MutationResult:
             response, ENVELOPE, parsed=envelope, is_json=True, got=f"content holding {exc}"
         ) from None
     inner: Mapping[str, Any] = content if isinstance(content, dict) else {}
-    success = 200 <= status < 300 and not _failure(envelope) and not _failure(content, 1)
+    try:
+        success = 200 <= status < 300 and not _failure(envelope) and not _failure(content, 1)
+    except _TooDeep as exc:
+        raise unexpected_response(
+            response, ENVELOPE, parsed=envelope, is_json=True, got=f"content holding {exc}"
+        ) from None
     if not success:
         error = _text(inner.get("Error")) or _error_text(envelope)
         description = _text(inner.get("Description")) or _text(inner.get("Message"))

@@ -12,8 +12,11 @@ supports it), so errors carrying them can cross process boundaries.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import functools
 import json
+import urllib.parse
 from typing import Any, Final
 
 import httpx
@@ -61,11 +64,31 @@ def request_secrets(request: httpx.Request | None) -> tuple[str, ...]:
     return tuple(sorted(unique, key=len, reverse=True))  # longest first: a secret may contain another
 
 
-def _forms(secret: str) -> list[str]:
-    # A server echoing a secret inside JSON escapes quotes, backslashes and maybe non-ASCII characters.
+@functools.lru_cache(maxsize=64)
+def _forms(secret: str) -> tuple[str, ...]:
+    """The ways a server may echo `secret`: as sent, JSON-escaped, URL-encoded (a form body or query it
+    quotes back) and base64 (standard and URL-safe, alone or inside a longer encoded text)."""
     escaped = json.dumps(secret)[1:-1]
     ascii_escaped = json.dumps(secret, ensure_ascii=True)[1:-1]
-    return list(dict.fromkeys((secret, escaped, ascii_escaped)))
+    quoted = (urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret))
+    return tuple(dict.fromkeys((secret, escaped, ascii_escaped, *quoted, *_base64_forms(secret))))
+
+
+def _base64_forms(secret: str) -> list[str]:
+    raw = secret.encode("utf-8", "surrogatepass")
+    found: list[str] = []
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        whole = encode(raw).decode("ascii")
+        found += [whole, whole.rstrip("=")]
+        # Inside a longer encoded text (`user:key` in Basic auth) the secret starts at any of three byte
+        # offsets; only the characters made of its own bytes alone are the same whatever surrounds it.
+        for shift in (1, 2):
+            text = encode(b"\0" * shift + raw).decode("ascii").rstrip("=")
+            end = len(text) if (shift + len(raw)) % 3 == 0 else len(text) - (len(text) % 4 or 4)
+            core = text[4:end]
+            if len(core) >= 2 * _SHORTEST_SECRET:
+                found.append(core)
+    return sorted(found, key=len, reverse=True)
 
 
 def mask_text(text: str, secrets: tuple[str, ...]) -> str:

@@ -175,6 +175,28 @@ def test_an_unclosed_quote_is_reported_with_its_line_before_sending(tmp_path: Pa
     assert one_error_line(result.stderr)
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_an_unclosed_quote_on_the_last_line_is_reported_too(tmp_path: Path, ending: str) -> None:
+    # Found by the attack round: a record ending the file was never re-read, so its open quote went unseen.
+    source = tmp_path / "pins.csv"
+    source.write_text(f'name,color\nP1,#00FF00\n"P2,#00FF00{ending}', newline="")
+    with serve_api(api) as server:
+        result = run(import_args(source), server.base_url)
+        assert server.received == []
+    assert result.exit_code == 2, result.stderr
+    assert "line 3: a quoted field is never closed" in result.stderr
+    assert one_error_line(result.stderr)
+
+
+def test_a_closed_multiline_field_ending_the_file_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "pins.csv"
+    source.write_text('color,name\n#00FF00,P1\n#00FF00,"P2\nsecond line"', newline="")
+    with serve_api(api) as server:
+        result = run(import_args(source), server.base_url)
+        assert len(server.received) == 1
+    assert result.exit_code == 0, result.stderr
+
+
 def test_a_field_over_the_csv_limit_is_one_line_and_exit_2(tmp_path: Path) -> None:
     source = tmp_path / "pins.csv"
     source.write_text(f'name,color\nP1,#00FF00\n"{"x" * 200_000}",#00FF00\n')

@@ -17,6 +17,7 @@ from dimescheduler_openapi import (
     InvalidRequestError,
     MutationFailedError,
     MutationResult,
+    UnexpectedResponseError,
 )
 from dimescheduler_openapi._call import Call
 from dimescheduler_openapi._client import AsyncDimeSchedulerClient, DimeSchedulerClient
@@ -481,6 +482,24 @@ def test_an_envelope_reporting_failure_in_any_type_or_case_fails_the_chunk(name:
     report = ten_pins_against(lambda received: Reply.json(FAILED_ENVELOPES[name]))
     assert [c.status for c in report.chunks] == ["failed"]
     assert isinstance(report.chunks[0].exception, MutationFailedError)
+
+
+def _nested(depth: int, innermost: object) -> object:
+    for _ in range(depth):
+        innermost = [{"statusCode": 200, "content": json.dumps(innermost)}]
+    return innermost
+
+
+@pytest.mark.parametrize("depth", [9, 12])  # JSON text in JSON text: size doubles per level
+def test_a_failure_nested_past_what_is_read_is_not_counted_as_written(depth: int) -> None:
+    # Found by the attack round: a failed envelope nested 9 lists deep counted as succeeded.
+    content = _nested(depth, {"Success": False, "Error": "refused"})
+    report = ten_pins_against(
+        lambda received: Reply.json({"statusCode": 200, "content": json.dumps(content)})
+    )
+    assert [c.status for c in report.chunks] == ["unknown"]
+    assert isinstance(report.chunks[0].exception, UnexpectedResponseError)
+    assert "nested too deeply" in str(report.chunks[0].exception)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import pickle
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -273,3 +275,37 @@ def test_shorten_masks_before_it_cuts() -> None:
         text = "z" * 20 + LONG_KEY + "z" * 20
         assert_no_piece(shorten(text, limit, secrets), LONG_KEY)
         assert len(shorten(text, limit, secrets)) <= max(limit, len("[redacted]") + 21)
+
+
+ODD_KEY = "ak+SECRET/4f6c1e0b9a=z&q%x9"  # characters that URL- and base64-encoding change
+
+
+def _echoes(secret: str) -> dict[str, str]:
+    return {
+        "url-encoded": urllib.parse.quote(secret, safe=""),
+        "form-encoded": urllib.parse.quote_plus(secret),
+        "base64": base64.b64encode(secret.encode()).decode(),
+        "base64 inside user:key": base64.b64encode(f"me:{secret}".encode()).decode(),
+    }
+
+
+@pytest.mark.parametrize("offset", [110, 290, 590])
+@pytest.mark.parametrize("form", ["url-encoded", "form-encoded", "base64", "base64 inside user:key"])
+def test_encoded_echo_of_the_key_is_masked_in_errors_and_logs(
+    form: str, offset: int, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    echoed = _echoes(ODD_KEY)[form]
+    body = ("x" * offset + echoed + " tail").encode()
+    reply = Reply(400, body, {"Content-Type": "text/plain", "X-Echo": echoed})
+    with (
+        serve_api(lambda r: reply) as api,
+        DimeSchedulerClient(ODD_KEY, api.base_url, retry=NO_SLEEP) as client,
+        pytest.raises(DimeSchedulerError) as caught,
+    ):
+        client.execute(ping())
+    error = caught.value
+    pieces = [echoed[i : i + 10] for i in range(0, len(echoed) - 10, 3) if "=" not in echoed[i : i + 10]]
+    ours = "\n".join(r.getMessage() for r in debug_logs.records if r.name == "dimescheduler_openapi")
+    kept = f"{error} {error!r} {error.args} {pickle.dumps(error)!r} {ours}"
+    assert [piece for piece in pieces if piece in kept] == []
+    assert ODD_KEY not in kept

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,15 +109,23 @@ class RecordFile:
             try:
                 header = next(reader, None)
                 for row in reader:
-                    spanned = reader.line_num > start + 1
+                    # An open quote on the last line takes in its own line end (or the end of the file).
+                    spanned = reader.line_num > start + 1 or any("\n" in c or "\r" in c for c in row[-1:])
                     start = reader.line_num
                     if any(cell != "" for cell in row):
                         count += 1
             except csv.Error as exc:
                 raise InputError(f"{self.path.name}: line {reader.line_num}: {_csv_problem(exc)}") from None
-        if spanned:  # the last record spans lines: is its quote closed at all?
+        if spanned or not self._ends_with_line_end():  # is the last record's quote closed at all?
             self._check_last_record(start)
         return ([] if header is None else [h for h in header if h not in OWN_COLUMNS]), count
+
+    def _ends_with_line_end(self) -> bool:
+        with self.path.open("rb") as stream:
+            if stream.seek(0, os.SEEK_END) == 0:
+                return True
+            stream.seek(-1, os.SEEK_END)
+            return stream.read(1) in (b"\n", b"\r")
 
     def _check_last_record(self, end_line: int) -> None:
         """Re-read the file strictly: an open quote at the end of the file is reported by its first line
