@@ -20,7 +20,9 @@ a progress line (OpenAPI Generator's ``INFO``): such lines are the generator's o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
+import hashlib
 import json
 import os
 import re
@@ -28,8 +30,10 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -157,20 +161,45 @@ def run(
     return proc.returncode, proc.stdout + proc.stderr
 
 
+_INSTALL_LOCK = threading.Lock()
+
+
 def downstream_tool(name: str) -> str:
-    """A Node tool from scripts/downstream/package-lock.json, installed with `npm ci` on first use."""
+    """A Node tool from scripts/downstream/package-lock.json, installed with `npm ci` on first use.
+
+    Generators run on threads (and pytest on several processes): one `npm ci` at a time, under a thread lock
+    and an advisory file lock, since two at once delete each other's node_modules (ENOTEMPTY).
+    """
     bin_dir = DOWNSTREAM_NODE_DIR / "node_modules" / ".bin"
-    if not all((bin_dir / tool).exists() for tool in NODE_BINS):
-        npm = shutil.which("npm")
-        if npm is None:
-            raise PipelineError("npm not found: install Node.js 20+")
-        code, output = run(
-            [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
-            cwd=DOWNSTREAM_NODE_DIR,
-        )
-        if code:
-            raise PipelineError(f"npm ci in scripts/downstream failed: {output.strip()[-300:]}")
+    with _INSTALL_LOCK, _file_lock(DOWNSTREAM_NODE_DIR):
+        if not all((bin_dir / tool).exists() for tool in NODE_BINS):
+            npm = shutil.which("npm")
+            if npm is None:
+                raise PipelineError("npm not found: install Node.js 20+")
+            code, output = run(
+                [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+                cwd=DOWNSTREAM_NODE_DIR,
+            )
+            if code:
+                raise PipelineError(f"npm ci in scripts/downstream failed: {output.strip()[-300:]}")
     return str(bin_dir / name)
+
+
+@contextlib.contextmanager
+def _file_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock named after ``folder`` (in the temp folder; none where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the thread lock alone
+        yield
+        return
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"dimescheduler-npm-ci-{digest}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def python_tool(name: str) -> str:
