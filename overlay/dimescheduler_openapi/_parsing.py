@@ -280,7 +280,7 @@ def _is_envelope(body: Any) -> bool:
 
 def _failure(value: Any, depth: int = 0) -> bool:
     """Whether an object says the write failed, keys in any case: a `success` that does not read as true
-    (false, 0, "false", "no", ...), a non-empty `error`/`errors`, an envelope `statusCode` outside 2xx; a list
+    (false, 0, "false", "no", null, ...), a non-empty `error`/`errors`, an envelope `statusCode` outside 2xx; a list
     (of envelopes) fails when any item does, and an item's JSON-text `content` is read too."""
     if depth > 8:
         # Nested past what we read: a failure may be inside, so this is not a documented success.
@@ -291,7 +291,7 @@ def _failure(value: Any, depth: int = 0) -> bool:
         return False
     for key, item in value.items():
         name = key.lower() if isinstance(key, str) else ""
-        if name == "success" and item is not None and not _reads_true(item):
+        if name == "success" and not _reads_true(item):  # null claims nothing: not a success
             return True
         if name in ("error", "errors") and item not in (None, "", [], {}, False):
             return True

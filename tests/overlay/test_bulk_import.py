@@ -460,6 +460,8 @@ def test_a_gateway_error_may_hide_a_write_an_api_error_does_not(status: int, exp
 FAILED_ENVELOPES = {
     "Success text false": {"statusCode": 200, "content": json.dumps({"Success": "false"})},
     "Success 0": {"statusCode": 200, "content": json.dumps({"Success": 0, "Message": "x"})},
+    # a success that claims nothing is not the documented success (attack round)
+    "Success null": {"statusCode": 200, "content": json.dumps({"Success": None, "Message": "x"})},
     "SUCCESS upper case": {"statusCode": 200, "content": {"SUCCESS": False}},
     "ERRORS key": {"statusCode": 200, "content": json.dumps({"ERRORS": ["Pin colour invalid"]})},
     "envelope errors key": {"statusCode": 200, "Errors": "bad", "content": ""},
