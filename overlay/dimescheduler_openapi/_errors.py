@@ -248,17 +248,6 @@ def response_body(response: httpx.Response) -> Any:
         return response.text
 
 
-def error_message(body: Any) -> str | None:
-    if isinstance(body, dict):
-        for key in ("message", "error", "detail", "title", "Message", "Error", "Description"):
-            value = body.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-    if isinstance(body, str) and body.strip():
-        return body.strip()
-    return None
-
-
 def _status_line(response: httpx.Response) -> str:
     request = response.request
     return f"HTTP {response.status_code} {response.reason_phrase} from {request.method} {request.url.path}"

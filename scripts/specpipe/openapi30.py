@@ -44,6 +44,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .docwalk import HTTP_METHODS
 from .errors import SpecError
 
 OPENAPI_30: Final = "3.0.3"
@@ -214,7 +215,6 @@ def _convert_keywords(schema: Schema) -> None:
 
 # --- shaped for generators -----------------------------------------------------------------------------
 
-_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _STATUS_RANGE: Final = re.compile(r"^[1-5]XX$")
 
 
@@ -225,7 +225,7 @@ def for_generators(document: Mapping[str, Any]) -> dict[str, Any]:
     for item in doc.get("paths", {}).values():
         if not isinstance(item, dict):
             continue
-        for method in _METHODS:
+        for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _list_only_body(operation, schemas if isinstance(schemas, dict) else {})

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from .docwalk import HTTP_METHODS
+
 __all__ = ["RULE", "fix_server_urls", "unsafe_reason"]
 
 RULE = "unsafe-server-url"
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -88,7 +89,7 @@ def _holders(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         if not isinstance(item, dict):
             continue
         yield f"paths.{path}.", item
-        for method in _METHODS:
+        for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
                 yield f"paths.{path}.{method}.", operation
